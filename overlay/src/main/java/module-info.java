@@ -1,0 +1,7 @@
+/**
+ * strata's overlay module: layer changesets (apply a layer into a tree, diff two trees into a
+ * layer) and the union view of a layer stack.
+ */
+module dev.strata.overlay {
+  requires transitive dev.strata.core;
+}

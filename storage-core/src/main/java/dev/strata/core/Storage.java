@@ -1,0 +1,78 @@
+package dev.strata.core;
+
+import dev.strata.core.content.ContentStore;
+import dev.strata.core.internal.content.LmdbContentStore;
+import dev.strata.core.internal.lmdb.Lmdb;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * One strata store root: the LMDB environment that holds all metadata, and the services built on
+ * it. Open one per root and process, share it between threads, close it when done.
+ *
+ * <h2>On disk</h2>
+ *
+ * <pre>
+ * ROOT/meta/             LMDB environment (data.mdb, lock.mdb): every row of metadata, small blobs
+ * ROOT/blobs/ALG/HEX     blobs larger than the inline threshold, one immutable file each
+ * ROOT/ingest/HASH       data of ingests in progress, named by the sha256 of their ref
+ * ROOT/trash/            blob files being deleted; emptied on open
+ * </pre>
+ *
+ * <p>Several processes may open the same root at once; LMDB's lock file and per-ingest file locks
+ * keep them consistent.
+ *
+ * <pre>{@code
+ * try (Storage storage = Storage.open(StorageConfig.at(Path.of("/var/lib/strata")))) {
+ *   ContentStore content = storage.content();
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class Storage implements AutoCloseable {
+  private final StorageConfig config;
+  private final Lmdb lmdb;
+  private final LmdbContentStore content;
+
+  private Storage(StorageConfig config, Lmdb lmdb, LmdbContentStore content) {
+    this.config = config;
+    this.lmdb = lmdb;
+    this.content = content;
+  }
+
+  /**
+   * Opens the store at {@code config.root()}, creating it when absent, and finishes any blob
+   * deletion a crash interrupted.
+   */
+  public static Storage open(StorageConfig config) throws IOException {
+    Lmdb lmdb = Lmdb.open(config.root().resolve("meta"));
+    try {
+      return new Storage(config, lmdb, LmdbContentStore.open(config, lmdb));
+    } catch (IOException | RuntimeException e) {
+      lmdb.close();
+      throw e;
+    }
+  }
+
+  /** Opens a store with default settings at {@code root}. */
+  public static Storage open(Path root) throws IOException {
+    return open(StorageConfig.at(root));
+  }
+
+  /** The configuration this store was opened with. */
+  public StorageConfig config() {
+    return config;
+  }
+
+  /** The content store. */
+  public ContentStore content() {
+    return content;
+  }
+
+  /** Closes the store; open writers and readers must be closed first. Closing twice is a no-op. */
+  @Override
+  public void close() {
+    content.close();
+    lmdb.close();
+  }
+}

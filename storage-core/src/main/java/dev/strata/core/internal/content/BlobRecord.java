@@ -1,0 +1,101 @@
+package dev.strata.core.internal.content;
+
+import dev.strata.core.content.ContentInfo;
+import dev.strata.core.digest.Digest;
+import dev.strata.core.error.CorruptContentException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The LMDB row of a visible blob. {@code inline} says whether the bytes live in the {@code
+ * inline} table or in a file under {@code blobs/}.
+ */
+record BlobRecord(long size, boolean inline, Instant createdAt, Instant updatedAt, Map<String, String> labels) {
+  private static final int FORMAT = 1;
+
+  ContentInfo toInfo(Digest digest) {
+    return new ContentInfo(digest, size, createdAt, updatedAt, labels);
+  }
+
+  BlobRecord withLabels(Map<String, String> newLabels, Instant now) {
+    return new BlobRecord(size, inline, createdAt, now, newLabels);
+  }
+
+  byte[] encode() {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+      DataOutputStream out = new DataOutputStream(bytes);
+      out.writeByte(FORMAT);
+      out.writeLong(size);
+      out.writeBoolean(inline);
+      Codec.writeInstant(out, createdAt);
+      Codec.writeInstant(out, updatedAt);
+      Codec.writeLabels(out, labels);
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static BlobRecord decode(Digest digest, byte[] row) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(row))) {
+      if (in.readUnsignedByte() != FORMAT) {
+        throw new IOException("unknown format");
+      }
+      return new BlobRecord(
+          in.readLong(), in.readBoolean(), Codec.readInstant(in), Codec.readInstant(in), Codec.readLabels(in));
+    } catch (IOException e) {
+      throw new CorruptContentException(
+          digest.toString(), "metadata of blob " + digest + " cannot be decoded: " + e.getMessage());
+    }
+  }
+
+  /** Binary helpers shared by the row formats. */
+  static final class Codec {
+    private Codec() {}
+
+    static void writeInstant(DataOutputStream out, Instant instant) throws IOException {
+      out.writeLong(instant.getEpochSecond());
+      out.writeInt(instant.getNano());
+    }
+
+    static Instant readInstant(DataInputStream in) throws IOException {
+      return Instant.ofEpochSecond(in.readLong(), in.readInt());
+    }
+
+    static void writeLabels(DataOutputStream out, Map<String, String> labels) throws IOException {
+      out.writeInt(labels.size());
+      for (Map.Entry<String, String> e : new TreeMap<>(labels).entrySet()) {
+        out.writeUTF(e.getKey());
+        out.writeUTF(e.getValue());
+      }
+    }
+
+    static Map<String, String> readLabels(DataInputStream in) throws IOException {
+      int n = in.readInt();
+      Map<String, String> labels = new TreeMap<>();
+      for (int i = 0; i < n; i++) {
+        labels.put(in.readUTF(), in.readUTF());
+      }
+      return labels;
+    }
+
+    static void writeOptionalString(DataOutputStream out, String value) throws IOException {
+      out.writeBoolean(value != null);
+      if (value != null) {
+        out.writeUTF(value);
+      }
+    }
+
+    static String readOptionalString(DataInputStream in) throws IOException {
+      return in.readBoolean() ? in.readUTF() : null;
+    }
+  }
+}

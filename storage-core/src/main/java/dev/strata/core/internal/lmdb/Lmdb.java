@@ -1,0 +1,300 @@
+package dev.strata.core.internal.lmdb;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.lmdbjava.ByteArrayProxy;
+import org.lmdbjava.CursorIterable;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.DbiFlags;
+import org.lmdbjava.Env;
+import org.lmdbjava.EnvFlags;
+import org.lmdbjava.EnvInfo;
+import org.lmdbjava.KeyRange;
+import org.lmdbjava.LmdbException;
+import org.lmdbjava.Txn;
+
+/**
+ * strata's only door to lmdbjava: one LMDB environment with named tables, transactions as
+ * callbacks, and a map that grows by itself.
+ *
+ * <p>lmdbjava's API changes between releases and its exceptions are unchecked and untyped for our
+ * purposes, so nothing outside this package sees it: failures surface as {@link IOException}.
+ *
+ * <h2>Map growth</h2>
+ *
+ * LMDB needs a fixed map size, and a full map fails a write. Before each write transaction the map
+ * is doubled when it is more than {@value #GROW_AT_PERCENT}% used; a write that still hits
+ * MDB_MAP_FULL is aborted, the map grown, and the work run again, which is why write work must be
+ * safe to repeat. Growing needs every transaction of this process closed, hence the resize lock
+ * that every transaction holds for reading. When another process grew the map, LMDB reports
+ * MDB_MAP_RESIZED and we adopt the new size (mdb_env_set_mapsize(0)).
+ */
+public final class Lmdb implements AutoCloseable {
+  private static final long INITIAL_MAP_SIZE = 256L << 20;
+  private static final int GROW_AT_PERCENT = 75;
+  private static final int MAX_TABLES = 32;
+
+  private final Env<byte[]> env;
+  private final Path directory;
+  private final ReentrantReadWriteLock resizeLock = new ReentrantReadWriteLock();
+  private final Map<String, Table> tables = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private Lmdb(Env<byte[]> env, Path directory) {
+    this.env = env;
+    this.directory = directory;
+  }
+
+  /** Opens (creating when absent) the environment in {@code directory}. */
+  public static Lmdb open(Path directory) throws IOException {
+    Files.createDirectories(directory);
+    try {
+      Env<byte[]> env =
+          Env.create(ByteArrayProxy.PROXY_BA)
+              .setMapSize(INITIAL_MAP_SIZE)
+              .setMaxDbs(MAX_TABLES)
+              .setMaxReaders(1024)
+              // NOTLS: read transactions are not tied to the thread that began them.
+              .open(directory.toFile(), EnvFlags.MDB_NOTLS);
+      // Reader slots of processes that died (kill -9) are released here.
+      env.readerCheck();
+      return new Lmdb(env, directory);
+    } catch (LmdbException e) {
+      throw failure("open LMDB environment in " + directory, e);
+    }
+  }
+
+  /** Opens, creating when absent, the table {@code name}. */
+  public Table table(String name) throws IOException {
+    Table existing = tables.get(name);
+    if (existing != null) {
+      return existing;
+    }
+    resizeLock.readLock().lock();
+    try {
+      Table table = new Table(name, env.openDbi(name, DbiFlags.MDB_CREATE));
+      tables.put(name, table);
+      return table;
+    } catch (LmdbException e) {
+      throw failure("open table " + name, e);
+    } finally {
+      resizeLock.readLock().unlock();
+    }
+  }
+
+  /** Work run inside a read-only transaction. */
+  @FunctionalInterface
+  public interface ReadWork<R> {
+    /** Does the work; may read any table. */
+    R run(ReadTxn txn) throws IOException;
+  }
+
+  /** Work run inside a read-write transaction. It may run more than once; make it repeatable. */
+  @FunctionalInterface
+  public interface WriteWork<R> {
+    /** Does the work; the transaction commits when it returns and aborts when it throws. */
+    R run(WriteTxn txn) throws IOException;
+  }
+
+  /** Runs {@code work} in a read transaction that sees one consistent snapshot. */
+  public <R> R read(ReadWork<R> work) throws IOException {
+    while (true) {
+      resizeLock.readLock().lock();
+      try (Txn<byte[]> txn = env.txnRead()) {
+        return work.run(new ReadTxn(txn));
+      } catch (LmdbException e) {
+        if (!isResized(e)) {
+          throw failure("read", e);
+        }
+      } finally {
+        resizeLock.readLock().unlock();
+      }
+      adoptResizedMap();
+    }
+  }
+
+  /**
+   * Runs {@code work} in the environment's single write transaction and commits it. Blocks while
+   * another thread or process writes.
+   */
+  public <R> R write(WriteWork<R> work) throws IOException {
+    while (true) {
+      growIfNearlyFull();
+      boolean mapFull = false;
+      long mapSize = 0;
+      resizeLock.readLock().lock();
+      try (Txn<byte[]> txn = env.txnWrite()) {
+        mapSize = env.info().mapSize;
+        R result = work.run(new WriteTxn(txn));
+        txn.commit();
+        return result;
+      } catch (Env.MapFullException e) {
+        mapFull = true;
+      } catch (LmdbException e) {
+        if (!isResized(e)) {
+          throw failure("write", e);
+        }
+      } finally {
+        resizeLock.readLock().unlock();
+      }
+      if (mapFull) {
+        grow(mapSize);
+      } else {
+        adoptResizedMap();
+      }
+    }
+  }
+
+  /** Bytes of the environment's data file that hold live pages. */
+  public long usedBytes() {
+    EnvInfo info = env.info();
+    return (info.lastPageNumber + 1) * (long) env.stat().pageSize;
+  }
+
+  /** The directory holding the environment. */
+  public Path directory() {
+    return directory;
+  }
+
+  /** Closes the environment; closing twice is a no-op. */
+  @Override
+  public void close() {
+    resizeLock.writeLock().lock();
+    try {
+      if (!closed) {
+        closed = true;
+        env.close();
+      }
+    } finally {
+      resizeLock.writeLock().unlock();
+    }
+  }
+
+  private void growIfNearlyFull() throws IOException {
+    long mapSize;
+    long used;
+    resizeLock.readLock().lock();
+    try {
+      mapSize = env.info().mapSize;
+      used = usedBytes();
+    } catch (LmdbException e) {
+      throw failure("read environment info", e);
+    } finally {
+      resizeLock.readLock().unlock();
+    }
+    if (used * 100 > mapSize * GROW_AT_PERCENT) {
+      grow(mapSize);
+    }
+  }
+
+  /** Doubles the map, unless another thread already grew it past {@code observedMapSize}. */
+  private void grow(long observedMapSize) throws IOException {
+    resizeLock.writeLock().lock();
+    try {
+      long current = env.info().mapSize;
+      if (current <= observedMapSize) {
+        env.setMapSize(Math.max(current * 2, usedBytes() * 2));
+      }
+    } catch (LmdbException e) {
+      throw failure("grow the LMDB map", e);
+    } finally {
+      resizeLock.writeLock().unlock();
+    }
+  }
+
+  private void adoptResizedMap() throws IOException {
+    resizeLock.writeLock().lock();
+    try {
+      env.setMapSize(0);
+    } catch (LmdbException e) {
+      throw failure("adopt the LMDB map size set by another process", e);
+    } finally {
+      resizeLock.writeLock().unlock();
+    }
+  }
+
+  private static boolean isResized(LmdbException e) {
+    return e instanceof Dbi.MapResizedException;
+  }
+
+  private static IOException failure(String what, LmdbException e) {
+    return new IOException("metadata store: cannot " + what + ": " + e.getMessage(), e);
+  }
+
+  /** A named LMDB database. */
+  public static final class Table {
+    private final String name;
+    private final Dbi<byte[]> dbi;
+
+    private Table(String name, Dbi<byte[]> dbi) {
+      this.name = name;
+      this.dbi = dbi;
+    }
+
+    /** The table's name. */
+    public String name() {
+      return name;
+    }
+  }
+
+  /** A key and its value, both copied out of the map. */
+  public record Entry(byte[] key, byte[] value) {}
+
+  /** Reads within one transaction. Values are copies, valid after the transaction. */
+  public static class ReadTxn {
+    final Txn<byte[]> txn;
+
+    ReadTxn(Txn<byte[]> txn) {
+      this.txn = txn;
+    }
+
+    /** The value under {@code key}, or null. */
+    public byte[] get(Table table, byte[] key) {
+      return table.dbi.get(txn, key);
+    }
+
+    /** Every entry whose key starts with {@code prefix}, in key order. */
+    public List<Entry> scan(Table table, byte[] prefix) {
+      List<Entry> entries = new ArrayList<>();
+      KeyRange<byte[]> range = prefix.length == 0 ? KeyRange.all() : KeyRange.atLeast(prefix);
+      try (CursorIterable<byte[]> cursor = table.dbi.iterate(txn, range)) {
+        for (CursorIterable.KeyVal<byte[]> kv : cursor) {
+          if (!startsWith(kv.key(), prefix)) {
+            break;
+          }
+          entries.add(new Entry(kv.key(), kv.val()));
+        }
+      }
+      return entries;
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+      return key.length >= prefix.length
+          && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+  }
+
+  /** Reads and writes within the write transaction. */
+  public static final class WriteTxn extends ReadTxn {
+    WriteTxn(Txn<byte[]> txn) {
+      super(txn);
+    }
+
+    /** Stores {@code value} under {@code key}, replacing any value. */
+    public void put(Table table, byte[] key, byte[] value) {
+      table.dbi.put(txn, key, value);
+    }
+
+    /** Removes {@code key}; returns whether it was there. */
+    public boolean delete(Table table, byte[] key) {
+      return table.dbi.delete(txn, key);
+    }
+  }
+}
