@@ -38,6 +38,14 @@ public interface ContentWriter extends AutoCloseable {
    */
   long write(InputStream in) throws IOException;
 
+  /**
+   * Makes every byte written so far durable: when this returns, a crash or kill -9 loses none of
+   * them, and a later writer of this ref resumes at or after the current {@link #offset()}.
+   * Checkpoints also happen by themselves every {@code checkpointInterval} bytes; call this when a
+   * peer must be told that data is safe.
+   */
+  void sync() throws IOException;
+
   /** The digest of the bytes written so far. */
   Digest digest();
 

@@ -35,9 +35,19 @@ import java.util.TreeMap;
  * and the hash state at that offset go into the ingest's row, in that order: a row never claims
  * bytes that are not durable. On reopen, the file is cut back to the row's offset (bytes past the
  * last checkpoint were never promised) and hashing resumes from the saved state.
+ *
+ * <h2>One pass, two cores</h2>
+ *
+ * A large write is hashed on a helper thread while the caller's thread copies the same buffer
+ * into the file; the call returns when both are done, so the caller may reuse its buffer and no
+ * byte is copied twice. Checkpoints (fdatasync, then the row) run on the writer's own sync lane,
+ * in order, while writing goes on; commit and close wait for the lane. A failure on the lane
+ * fails the next call.
  */
 final class LmdbContentWriter implements ContentWriter {
   private static final int COPY_BUFFER = 256 * 1024;
+  /** Below this, handing the hash to another thread costs more than it saves. */
+  private static final int PARALLEL_HASH_MIN = 32 * 1024;
 
   private final LmdbContentStore store;
   private final String ref;
@@ -54,6 +64,7 @@ final class LmdbContentWriter implements ContentWriter {
   private volatile Instant updatedAt;
   private long checkpointed;
   private boolean done;
+  private final SyncLane lane = new SyncLane();
 
   private LmdbContentWriter(
       LmdbContentStore store,
@@ -192,19 +203,28 @@ final class LmdbContentWriter implements ContentWriter {
     ensureOpen();
     int n = src.remaining();
     refuseOversize(n);
+    lane.rethrow();
     ByteBuffer forHash = src.duplicate();
     keepIfSmall(src.duplicate(), n);
+    java.util.concurrent.Future<?> hashing =
+        n >= PARALLEL_HASH_MIN ? Parallel.submit(() -> hasher.update(forHash)) : null;
     try {
       while (src.hasRemaining()) {
         channel.write(src);
       }
     } catch (IOException e) {
-      // cut back what part of this buffer reached the file, so offset, hash and data agree
-      channel.truncate(offset);
-      channel.position(offset);
+      Parallel.await(hashing);
+      // cut back what part of this buffer reached the file, then fail: the hash now runs ahead
+      // of the data, so this writer is done; the ingest resumes from its last checkpoint
+      done = true;
+      release();
       throw e;
     }
-    hasher.update(forHash);
+    if (hashing == null) {
+      hasher.update(forHash);
+    } else {
+      Parallel.await(hashing);
+    }
     advance(n);
   }
 
@@ -223,6 +243,15 @@ final class LmdbContentWriter implements ContentWriter {
       total += n;
     }
     return total;
+  }
+
+  @Override
+  public void sync() throws IOException {
+    ensureOpen();
+    if (offset != checkpointed || store.readIngest(ref).isEmpty()) {
+      checkpoint();
+    }
+    lane.drain();
   }
 
   @Override
@@ -265,6 +294,7 @@ final class LmdbContentWriter implements ContentWriter {
     long size = offset;
     boolean inline = size <= store.config.inlineThreshold();
     byte[] bytes = inline ? smallBytes() : null;
+    lane.drain();
     if (!inline) {
       channel.force(true);
     }
@@ -321,8 +351,10 @@ final class LmdbContentWriter implements ContentWriter {
     }
     done = true;
     try {
+      lane.drain();
       if (offset != checkpointed || store.readIngest(ref).isEmpty()) {
         checkpoint();
+        lane.drain();
       }
     } finally {
       release();
@@ -337,9 +369,11 @@ final class LmdbContentWriter implements ContentWriter {
     }
   }
 
-  /** Data first (fdatasync), then the row that promises it. */
-  private void checkpoint() throws IOException {
-    channel.force(false);
+  /**
+   * Queues, on the sync lane: data first (fdatasync), then the row that promises it. The hash
+   * state is taken now, at exactly {@code offset}.
+   */
+  private void checkpoint() {
     byte[] state = Hashers.exportState(hasher).orElse(new byte[0]);
     IngestRecord record =
         new IngestRecord(
@@ -351,12 +385,16 @@ final class LmdbContentWriter implements ContentWriter {
             options.expectedDigest(),
             startedAt,
             updatedAt);
-    store.lmdb.write(
-        txn -> {
-          txn.put(store.ingests, LmdbContentStore.refKey(ref), record.encode());
-          return null;
-        });
     checkpointed = offset;
+    lane.submit(
+        () -> {
+          channel.force(false);
+          store.lmdb.write(
+              txn -> {
+                txn.put(store.ingests, LmdbContentStore.refKey(ref), record.encode());
+                return null;
+              });
+        });
   }
 
   private void keepIfSmall(ByteBuffer src, int n) {
@@ -388,6 +426,7 @@ final class LmdbContentWriter implements ContentWriter {
 
   private void release() throws IOException {
     try {
+      lane.close();
       channel.close();
     } finally {
       lock.close();

@@ -54,11 +54,16 @@ public final class Lmdb implements AutoCloseable {
 
   /** Opens (creating when absent) the environment in {@code directory}. */
   public static Lmdb open(Path directory) throws IOException {
+    return open(directory, INITIAL_MAP_SIZE);
+  }
+
+  /** Opens the environment with a given initial map size; tests use a small one to force growth. */
+  public static Lmdb open(Path directory, long initialMapSize) throws IOException {
     Files.createDirectories(directory);
     try {
       Env<byte[]> env =
           Env.create(ByteArrayProxy.PROXY_BA)
-              .setMapSize(INITIAL_MAP_SIZE)
+              .setMapSize(initialMapSize)
               .setMaxDbs(MAX_TABLES)
               .setMaxReaders(1024)
               // NOTLS: read transactions are not tied to the thread that began them.
