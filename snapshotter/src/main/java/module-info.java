@@ -1,7 +1,13 @@
 /**
- * strata's snapshotter: copy-on-write layer stacks (native copy, kernel overlayfs, FUSE), the
- * unpacker and commit-to-image. The contract and backends arrive with the snapshotter issue.
+ * strata's snapshotter: copy-on-write layer stacks with containerd's semantics. Backends: native
+ * (copies) and kernel overlayfs; one LMDB metastore shared with the content store.
  */
 module dev.strata.snapshot {
+  requires transitive dev.strata.core;
   requires transitive dev.strata.overlay;
+  requires static org.jspecify;
+
+  exports dev.strata.snapshot;
+  exports dev.strata.snapshot.mount;
+  exports dev.strata.snapshot.overlayfs;
 }

@@ -64,6 +64,14 @@ public final class Storage implements AutoCloseable {
     return config;
   }
 
+  /**
+   * The LMDB environment, for strata's own modules only: its package is exported to the
+   * snapshotter and the collector alone, so that snapshots and content share one transaction.
+   */
+  public Lmdb lmdb() {
+    return lmdb;
+  }
+
   /** The content store. */
   public ContentStore content() {
     return content;
