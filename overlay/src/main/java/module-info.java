@@ -4,4 +4,10 @@
  */
 module dev.strata.overlay {
   requires transitive dev.strata.core;
+  requires com.github.luben.zstd_jni;
+  requires org.apache.commons.compress;
+  requires static org.jspecify;
+
+  exports dev.strata.overlay;
+  exports dev.strata.overlay.changeset;
 }

@@ -1,0 +1,54 @@
+package dev.strata.overlay.internal.apply;
+
+import dev.strata.overlay.internal.posix.FileTimes;
+import dev.strata.overlay.internal.posix.Fd;
+import dev.strata.overlay.internal.posix.Posix;
+import dev.strata.overlay.internal.posix.Stat;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Directory modes and times, set once the whole layer is written, deepest first: writing a child
+ * changes its directory's mtime, and a read-only mode set early would stop a non-root apply from
+ * writing the children. A directory is identified by its inode too, so one that a later member
+ * replaced (by a symlink, say) is left alone rather than reached through the new name.
+ */
+final class DeferredDirectories {
+  private record Pending(List<String> parts, long dev, long ino, int mode, Instant mtime, String entry) {}
+
+  private final Map<String, Pending> pending = new LinkedHashMap<>();
+
+  void add(EntryPath path, Stat dir, int mode, Instant mtime, String entry) {
+    pending.put(path.path(), new Pending(path.parts(), dir.dev(), dir.ino(), mode, mtime, entry));
+  }
+
+  void apply(RootedTree tree) throws IOException {
+    List<Pending> all = new ArrayList<>(pending.values());
+    all.sort(Comparator.comparingInt((Pending p) -> p.parts().size()).reversed());
+    for (Pending p : all) {
+      if (p.parts().isEmpty()) {
+        Stat st = Posix.lstatat(tree.root(), "", p.entry());
+        if (st.ino() == p.ino() && st.dev() == p.dev()) {
+          Posix.fchmod(tree.root(), p.mode(), p.entry());
+          Posix.lutimesat(tree.root(), "", new FileTimes(p.mtime(), null), p.entry());
+        }
+        continue;
+      }
+      try (Fd parent = tree.openExisting(p.parts().subList(0, p.parts().size() - 1), p.entry())) {
+        if (parent == null) {
+          continue;
+        }
+        String name = p.parts().getLast();
+        Stat st = RootedTree.lstatOrNull(parent, name, p.entry());
+        if (st != null && st.isDirectory() && st.ino() == p.ino() && st.dev() == p.dev()) {
+          Attributes.modeAndTimes(parent, name, p.mode(), p.mtime(), false, p.entry());
+        }
+      }
+    }
+  }
+}

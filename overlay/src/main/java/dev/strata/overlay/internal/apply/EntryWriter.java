@@ -1,0 +1,180 @@
+package dev.strata.overlay.internal.apply;
+
+import static dev.strata.overlay.internal.posix.Posix.O_CLOEXEC;
+import static dev.strata.overlay.internal.posix.Posix.O_CREAT;
+import static dev.strata.overlay.internal.posix.Posix.O_EXCL;
+import static dev.strata.overlay.internal.posix.Posix.O_NOFOLLOW;
+import static dev.strata.overlay.internal.posix.Posix.O_WRONLY;
+
+import dev.strata.overlay.changeset.MalformedLayerException;
+import dev.strata.overlay.changeset.UnsafeEntryException;
+import dev.strata.overlay.internal.posix.Directories;
+import dev.strata.overlay.internal.posix.Errno;
+import dev.strata.overlay.internal.posix.Errno.PosixException;
+import dev.strata.overlay.internal.posix.Fd;
+import dev.strata.overlay.internal.posix.Posix;
+import dev.strata.overlay.internal.posix.Stat;
+import dev.strata.overlay.internal.tar.SparseMap;
+import dev.strata.overlay.internal.tar.TarEntry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Makes one non-whiteout member in its parent directory. Each maker first removes whatever the
+ * name holds (a whole tree for a directory, fd-relative, never following a symlink), then creates
+ * with an exclusive, non-following {@code *at} call, so the last member of a name wins and no
+ * pre-existing symlink is ever written through.
+ */
+final class EntryWriter {
+  private final RootedTree tree;
+  private final Attributes attributes;
+  private final DeferredDirectories directories;
+  private final Counts counts;
+  private final OverlayMarkers overlay; // null for a plain tree
+  private final byte[] heap = new byte[1 << 20];
+  private final MemorySegment buffer;
+
+  EntryWriter(
+      RootedTree tree,
+      Attributes attributes,
+      DeferredDirectories directories,
+      Counts counts,
+      OverlayMarkers overlay,
+      MemorySegment buffer) {
+    this.tree = tree;
+    this.attributes = attributes;
+    this.directories = directories;
+    this.counts = counts;
+    this.overlay = overlay;
+    this.buffer = buffer;
+  }
+
+  void directory(Fd parent, Stat parentStat, EntryPath path, TarEntry e, String entry) throws IOException {
+    String name = path.base();
+    Stat st = RootedTree.lstatOrNull(parent, name, entry);
+    if (st != null && !st.isDirectory()) {
+      Directories.removeAll(parent, name, entry);
+      st = null;
+    }
+    DirentKey key = DirentKey.of(parentStat, name);
+    if (st == null) {
+      Posix.mkdirat(parent, name, 0700, entry);
+      if (overlay != null && tree.isWhitedOut(key)) {
+        overlay.opaque(parent, name, entry); // hides the lower directory the whiteout hid
+      }
+    }
+    tree.touch(key);
+    attributes.ownerAndXattrs(parent, name, e, entry);
+    directories.add(path, Posix.lstatat(parent, name, entry), e.mode(), e.mtime(), entry);
+    counts.directories++;
+  }
+
+  void regular(Fd parent, Stat parentStat, String name, TarEntry e, InputStream data, String entry)
+      throws IOException {
+    Directories.removeAll(parent, name, entry);
+    try (Fd fd = Posix.openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600, entry)) {
+      tree.touch(DirentKey.of(parentStat, name));
+      SparseMap sparse = e.sparse();
+      if (sparse == null) {
+        copy(data, fd, -1, e.dataSize(), entry);
+      } else {
+        for (SparseMap.Region r : sparse.regions()) {
+          copy(data, fd, r.offset(), r.length(), entry); // holes are never written
+        }
+        Posix.ftruncate(fd, sparse.realSize(), entry);
+      }
+      attributes.applyToFile(fd, e, entry);
+    }
+    counts.files++;
+  }
+
+  void symlink(Fd parent, Stat parentStat, String name, TarEntry e, String entry) throws IOException {
+    String target = e.linkName();
+    if (target.isEmpty() || target.indexOf('\0') >= 0) {
+      throw new UnsafeEntryException(entry, "symlink '" + entry + "' has an empty target or a NUL in it");
+    }
+    Directories.removeAll(parent, name, entry);
+    Posix.symlinkat(target, parent, name, entry); // the target is data: never resolved here
+    tree.touch(DirentKey.of(parentStat, name));
+    attributes.ownerAndXattrs(parent, name, e, entry);
+    Attributes.modeAndTimes(parent, name, e.mode(), e.mtime(), true, entry);
+    counts.symlinks++;
+  }
+
+  /**
+   * A hard link to another name inside the root. The target's directory is resolved in the root
+   * like any path; its last component is linked itself (a symlink is linked, not followed). A
+   * target that is missing or a directory is refused.
+   */
+  void hardlink(Fd parent, Stat parentStat, String name, TarEntry e, String entry) throws IOException {
+    EntryPath target;
+    try {
+      target = EntryPath.parse(e.linkName());
+    } catch (UnsafeEntryException ex) {
+      throw new UnsafeEntryException(entry, "hardlink '" + entry + "' refused: " + ex.getMessage(), ex);
+    }
+    String shown = target.display();
+    if (target.isRoot()) {
+      throw new UnsafeEntryException(entry, "hardlink '" + entry + "' points at the root directory");
+    }
+    try (Fd targetDir = tree.openExisting(target.parentParts(), entry)) {
+      Stat ts = targetDir == null ? null : RootedTree.lstatOrNull(targetDir, target.base(), entry);
+      if (ts == null) {
+        throw new UnsafeEntryException(
+            entry, "hardlink '" + entry + "' points at '" + shown + "', which does not exist in the root");
+      }
+      if (ts.isDirectory()) {
+        throw new UnsafeEntryException(entry, "hardlink '" + entry + "' points at the directory '" + shown + "'");
+      }
+      Stat tds = Posix.lstatat(targetDir, "", entry);
+      if (tds.ino() == parentStat.ino() && tds.dev() == parentStat.dev() && target.base().equals(name)) {
+        tree.touch(DirentKey.of(parentStat, name)); // a link to itself: keep what is there
+        return;
+      }
+      Directories.removeAll(parent, name, entry);
+      Posix.linkat(targetDir, target.base(), parent, name, entry);
+      tree.touch(DirentKey.of(parentStat, name));
+    } catch (PosixException ex) {
+      if (ex.errno() == Errno.EXDEV || ex.errno() == Errno.EPERM || ex.errno() == Errno.EMLINK
+          || ex.errno() == Errno.ENOENT) {
+        throw new UnsafeEntryException(entry, "hardlink '" + entry + "' to '" + shown + "' refused: " + ex.getReason(), ex);
+      }
+      throw ex;
+    }
+    counts.hardlinks++;
+  }
+
+  /** A device node or FIFO; a device node this process may not make (EPERM) is skipped. */
+  void special(Fd parent, Stat parentStat, String name, TarEntry e, int type, String entry) throws IOException {
+    Directories.removeAll(parent, name, entry);
+    try {
+      Posix.mknodat(parent, name, type | 0600, e.devMajor(), e.devMinor(), entry);
+    } catch (PosixException ex) {
+      if (ex.errno() == Errno.EPERM && type != Posix.S_IFIFO) {
+        counts.skipped++;
+        return;
+      }
+      throw ex;
+    }
+    tree.touch(DirentKey.of(parentStat, name));
+    attributes.ownerAndXattrs(parent, name, e, entry);
+    Attributes.modeAndTimes(parent, name, e.mode(), e.mtime(), false, entry);
+    counts.specials++;
+  }
+
+  private void copy(InputStream data, Fd fd, long offset, long length, String entry) throws IOException {
+    long done = 0;
+    while (done < length) {
+      int n = data.read(heap, 0, (int) Math.min(heap.length, length - done));
+      if (n < 0) {
+        throw new MalformedLayerException(entry, "truncated tar: entry '" + entry + "' ends early");
+      }
+      MemorySegment.copy(heap, 0, buffer, ValueLayout.JAVA_BYTE, 0, n);
+      Posix.writeFully(fd, buffer, n, offset < 0 ? -1 : offset + done, entry);
+      done += n;
+      counts.bytes += n;
+    }
+  }
+}

@@ -1,0 +1,319 @@
+package dev.strata.overlay.changeset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Breakouts and tricky layers (containerd's, moby's and umoci's test cases and extraction CVEs):
+ * each either applies safely inside the root or is refused with a typed error naming the entry,
+ * and a sentinel directory beside the root never changes.
+ */
+class LayerApplierHostileTest {
+  @TempDir Path base;
+  Path root;
+  Path outside;
+  Map<String, String> before;
+
+  @BeforeEach
+  void sentinel() throws IOException {
+    root = base.resolve("root");
+    outside = base.resolve("outside");
+    Files.createDirectories(outside.resolve("sub"));
+    Files.writeString(outside.resolve("victim"), "original");
+    Files.writeString(outside.resolve("sub/deep"), "deep");
+    before = Trees.snapshot(outside);
+  }
+
+  @AfterEach
+  void outsideIsUnchanged() throws IOException {
+    assertThat(Trees.snapshot(outside)).isEqualTo(before);
+    try (var list = Files.list(base)) {
+      assertThat(list.map(p -> p.getFileName().toString()).sorted().toList())
+          .containsExactly("outside", "root");
+    }
+  }
+
+  private ApplyResult apply(byte[] tar) throws IOException {
+    return LayerApplier.create().apply(new ByteArrayInputStream(tar), root, ApplyOptions.defaults());
+  }
+
+  private String abs() {
+    return outside.toAbsolutePath().toString();
+  }
+
+  @Test
+  void apply_dotDotName_isRefusedNamingTheEntry() {
+    byte[] tar = new TarBuilder().file("../outside/victim", "pwned").build();
+    assertThatThrownBy(() -> apply(tar))
+        .isInstanceOf(UnsafeEntryException.class)
+        .hasMessageContaining("../outside/victim");
+  }
+
+  @Test
+  void apply_dotDotInsideName_thatClimbsOut_isRefused() {
+    byte[] tar = new TarBuilder().file("a/b/../../../outside/victim", "pwned").build();
+    assertThatThrownBy(() -> apply(tar)).isInstanceOf(UnsafeEntryException.class);
+  }
+
+  @Test
+  void apply_absoluteName_landsInsideRoot() throws IOException {
+    apply(new TarBuilder().file(abs() + "/victim", "pwned").build());
+    assertThat(root.resolve(abs().substring(1)).resolve("victim")).hasContent("pwned");
+  }
+
+  @Test
+  void apply_symlinkThenWriteThrough_staysInsideRoot() throws IOException {
+    apply(new TarBuilder().symlink("evil", abs()).file("evil/victim", "pwned").build());
+    assertThat(root.resolve(abs().substring(1)).resolve("victim")).hasContent("pwned");
+    assertThat(Files.isSymbolicLink(root.resolve("evil"))).isTrue();
+  }
+
+  @Test
+  void apply_relativeSymlinkClimbingOut_isClampedToRoot() throws IOException {
+    apply(new TarBuilder().symlink("evil", "../../../../..").file("evil/outside/victim", "pwned").build());
+    assertThat(root.resolve("outside/victim")).hasContent("pwned");
+  }
+
+  @Test
+  void apply_symlinkChainOut_isClampedToRoot() throws IOException {
+    apply(
+        new TarBuilder()
+            .dir("d")
+            .symlink("d/a", "../b")
+            .symlink("b", "../../..")
+            .file("d/a/outside/victim", "pwned")
+            .build());
+    assertThat(root.resolve("outside/victim")).hasContent("pwned");
+  }
+
+  @Test
+  void apply_danglingSymlinkAsParent_createsItsTargetInsideRoot() throws IOException {
+    apply(new TarBuilder().symlink("evil", abs() + "/newdir").file("evil/f", "x").build());
+    assertThat(root.resolve(abs().substring(1)).resolve("newdir/f")).hasContent("x");
+  }
+
+  @Test
+  void apply_procMagicLinkAsParent_staysInsideRoot() throws IOException {
+    apply(new TarBuilder().symlink("p", "/proc/self/root" + abs()).file("p/victim", "pwned").build());
+    assertThat(root.resolve("proc/self/root").resolve(abs().substring(1)).resolve("victim")).hasContent("pwned");
+  }
+
+  @Test
+  void apply_hardlinkOutOfRoot_isRefused() {
+    byte[] tar = new TarBuilder().hardlink("h", "../outside/victim").build();
+    assertThatThrownBy(() -> apply(tar)).isInstanceOf(UnsafeEntryException.class).hasMessageContaining("'h'");
+  }
+
+  @Test
+  void apply_hardlinkToAbsoluteHostPath_isRefusedAsMissingInRoot() {
+    byte[] tar = new TarBuilder().hardlink("h", abs() + "/victim").build();
+    assertThatThrownBy(() -> apply(tar)).isInstanceOf(UnsafeEntryException.class).hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void apply_hardlinkThroughSymlinkedParent_resolvesInsideRoot() {
+    byte[] tar = new TarBuilder().symlink("s", abs()).hardlink("h", "s/victim").build();
+    assertThatThrownBy(() -> apply(tar)).isInstanceOf(UnsafeEntryException.class);
+  }
+
+  @Test
+  void apply_hardlinkToSymlinkPointingOut_linksTheSymlinkItself() throws IOException {
+    apply(new TarBuilder().symlink("s", abs() + "/victim").hardlink("h", "s").file("h", "pwned").build());
+    assertThat(Files.readSymbolicLink(root.resolve("s")).toString()).isEqualTo(abs() + "/victim");
+    assertThat(root.resolve("h")).hasContent("pwned");
+  }
+
+  @Test
+  void apply_fileOverSymlinkPointingOut_replacesTheSymlink() throws IOException {
+    apply(new TarBuilder().symlink("s", abs() + "/victim").file("s", "pwned").build());
+    assertThat(Files.isSymbolicLink(root.resolve("s"))).isFalse();
+    assertThat(root.resolve("s")).hasContent("pwned");
+  }
+
+  @Test
+  void apply_directoryOverSymlinkPointingOut_replacesTheSymlink() throws IOException {
+    apply(new TarBuilder().symlink("d", abs()).dir("d").file("d/victim", "pwned").build());
+    assertThat(Files.isDirectory(root.resolve("d"), LinkOption.NOFOLLOW_LINKS)).isTrue();
+  }
+
+  @Test
+  void apply_hardlinkToDirectory_isRefused() {
+    byte[] tar = new TarBuilder().dir("d").hardlink("h", "d").build();
+    assertThatThrownBy(() -> apply(tar)).isInstanceOf(UnsafeEntryException.class).hasMessageContaining("directory");
+  }
+
+  @Test
+  void apply_whiteoutOfDotDot_isRefused() {
+    byte[] tar = new TarBuilder().file("a/.wh...", "").build();
+    assertThatThrownBy(() -> apply(tar)).isInstanceOf(UnsafeEntryException.class).hasMessageContaining(".wh...");
+  }
+
+  @Test
+  void apply_whiteoutThroughSymlink_neverDeletesOutside() throws IOException {
+    apply(new TarBuilder().symlink("l", abs()).file("l/.wh.victim", "").file("l/.wh..wh..opq", "").build());
+    assertThat(Files.isSymbolicLink(root.resolve("l"))).isTrue();
+  }
+
+  @Test
+  void apply_whiteoutPrefixAsDirectory_isRefused() {
+    byte[] tar = new TarBuilder().file(".wh.a/b", "").build();
+    assertThatThrownBy(() -> apply(tar)).isInstanceOf(UnsafeEntryException.class);
+  }
+
+  @Test
+  void apply_symlinkReplacingRoot_isRefused() {
+    byte[] tar = new TarBuilder().symlink(".", abs()).file("victim", "pwned").build();
+    assertThatThrownBy(() -> apply(tar)).isInstanceOf(UnsafeEntryException.class).hasMessageContaining("root");
+  }
+
+  @Test
+  void apply_fileReplacingRoot_isRefused() {
+    byte[] tar = new TarBuilder().file(".", "x").build();
+    assertThatThrownBy(() -> apply(tar)).isInstanceOf(UnsafeEntryException.class);
+  }
+
+  @Test
+  void apply_fileReplacingDirectory_andBack_lastWins() throws IOException {
+    apply(new TarBuilder().dir("d").file("d/f", "1").file("d", "file").dir("e").file("e", "x").dir("e").build());
+    assertThat(root.resolve("d")).hasContent("file");
+    assertThat(root.resolve("e")).isDirectory();
+  }
+
+  @Test
+  void apply_entryBelowAFile_isRefused() {
+    byte[] tar = new TarBuilder().file("f", "x").file("f/g", "y").build();
+    assertThatThrownBy(() -> apply(tar)).isInstanceOf(UnsafeEntryException.class).hasMessageContaining("f/g");
+  }
+
+  @Test
+  void apply_symlinkLoop_isRefused() {
+    byte[] tar = new TarBuilder().symlink("a", "b").symlink("b", "a").file("a/x", "y").build();
+    assertThatThrownBy(() -> apply(tar)).isInstanceOf(UnsafeEntryException.class).hasMessageContaining("a/x");
+  }
+
+  @Test
+  void apply_componentLongerThanNameMax_isRefused() {
+    String name = "x".repeat(300);
+    byte[] tar = new TarBuilder().file(name, "y").build();
+    assertThatThrownBy(() -> apply(tar)).isInstanceOf(UnsafeEntryException.class).hasMessageContaining("too long");
+  }
+
+  @Test
+  void apply_pathLongerThanPathMax_isRefused() {
+    String deep = String.join("/", java.util.Collections.nCopies(30, "d".repeat(200)));
+    byte[] tar = new TarBuilder().file(deep + "/f", "y").build();
+    assertThatThrownBy(() -> apply(tar)).isInstanceOf(UnsafeEntryException.class);
+  }
+
+  @Test
+  void apply_longNames_withinLimits_areApplied() throws IOException {
+    String name = "a".repeat(150) + "/" + "b".repeat(200);
+    apply(new TarBuilder().file(name, "long").symlink("l", "t".repeat(1000)).build());
+    assertThat(root.resolve(name)).hasContent("long");
+    assertThat(Files.readSymbolicLink(root.resolve("l")).toString()).hasSize(1000);
+  }
+
+  @Test
+  void apply_nulInName_isRefused() {
+    byte[] tar = new TarBuilder().file("x".repeat(120) + "\0/../../outside/victim", "pwned").build();
+    assertThatThrownBy(() -> apply(tar)).isInstanceOf(UnsafeEntryException.class).hasMessageContaining("NUL");
+  }
+
+  @Test
+  void apply_truncatedData_isMalformedNamingTheEntry() {
+    byte[] full = new TarBuilder().file("big", new byte[100_000], 0644).build();
+    byte[] cut = Arrays.copyOf(full, 20_000);
+    assertThatThrownBy(() -> apply(cut)).isInstanceOf(MalformedLayerException.class).hasMessageContaining("big");
+  }
+
+  @Test
+  void apply_hugeSizeField_withLittleData_isMalformed() {
+    TarArchiveEntry e = TarBuilder.entry("huge", TarConstants.LF_NORMAL, 0644);
+    e.setSize(1L << 40);
+    byte[] header = new TarBuilder().add(e, new byte[0]).build(); // header only: commons writes no data
+    assertThatThrownBy(() -> apply(Arrays.copyOf(header, 512 + 1000))).isInstanceOf(MalformedLayerException.class);
+  }
+
+  @Test
+  void apply_garbage_isMalformed() {
+    byte[] junk = "this is not a tar file at all".repeat(40).getBytes(StandardCharsets.US_ASCII);
+    assertThatThrownBy(() -> apply(junk)).isInstanceOf(MalformedLayerException.class).hasMessageContaining("checksum");
+  }
+
+  @Test
+  void apply_corruptGzip_isMalformed() throws IOException {
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+      out.write(new TarBuilder().file("f", "x".repeat(5000)).build());
+    }
+    byte[] bytes = gz.toByteArray();
+    bytes[bytes.length / 2] ^= 0x55;
+    byte[] truncated = Arrays.copyOf(gz.toByteArray(), gz.size() / 2);
+    assertThatThrownBy(() -> apply(bytes)).isInstanceOf(MalformedLayerException.class);
+    assertThatThrownBy(() -> apply(truncated)).isInstanceOf(MalformedLayerException.class);
+  }
+
+  @Test
+  void apply_hardlinkToItself_keepsTheFile() throws IOException {
+    apply(new TarBuilder().file("f", "keep").hardlink("f", "f").build());
+    assertThat(root.resolve("f")).hasContent("keep");
+  }
+
+  @Test
+  void apply_fileOverHardlink_doesNotWriteThroughToTheOtherName() throws IOException {
+    apply(new TarBuilder().file("f", "one").hardlink("h", "f").file("h", "two").build());
+    assertThat(root.resolve("f")).hasContent("one");
+    assertThat(root.resolve("h")).hasContent("two");
+  }
+
+  @Test
+  void apply_overlayXattrsFromTheLayer_areDropped() throws Exception {
+    TarArchiveEntry e = TarBuilder.entry("d/", TarConstants.LF_DIR, 0755);
+    e.addPaxHeader("SCHILY.xattr.trusted.overlay.redirect", "/etc");
+    e.addPaxHeader("SCHILY.xattr.user.overlay.opaque", "y");
+    apply(new TarBuilder().add(e, new byte[0]).build());
+    assertThat(Trees.xattrs(root.resolve("d"))).doesNotContain("overlay");
+  }
+
+  @Test
+  void apply_preexistingSymlinkInRoot_isNeverFollowedByLaterLayers() throws IOException {
+    apply(new TarBuilder().symlink("etc", abs()).build());
+    apply(new TarBuilder().file("etc/victim", "pwned").dir("etc/sub").file("etc/sub/deep", "pwned").build());
+    assertThat(root.resolve(abs().substring(1)).resolve("sub/deep")).hasContent("pwned");
+  }
+
+  @Test
+  void apply_manyHostileEntries_nothingEscapes() throws IOException {
+    List<String> targets = List.of("/", "..", "../..", abs(), abs() + "/sub", "/proc/self/cwd", "/proc/self/root/..");
+    for (int i = 0; i < targets.size(); i++) {
+      try {
+        apply(new TarBuilder()
+            .symlink("s" + i, targets.get(i))
+            .file("s" + i + "/victim", "pwned")
+            .dir("s" + i + "/sub")
+            .file("s" + i + "/sub/deep", "pwned")
+            .build());
+      } catch (UnsafeEntryException expected) {
+        // refusal is fine too; escaping is not
+      }
+    }
+  }
+}
