@@ -23,7 +23,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = StrataCommand.Version.class,
     description = "Stores container images and assembles them into file trees.",
-    subcommands = {ContentCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ContentCommand.class,
+      LayerCommand.class,
+      SnapshotCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class StrataCommand {
   /** Exit status for bad input or a refused operation. */
   public static final int EXIT_FAILURE = 1;
