@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
     subcommands = {
       ContentCommand.class,
       LayerCommand.class,
+      ImageCommand.class,
       SnapshotCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -1,7 +1,11 @@
 package dev.strata.core;
 
 import dev.strata.core.content.ContentStore;
+import dev.strata.core.image.ImageStore;
 import dev.strata.core.internal.content.LmdbContentStore;
+import dev.strata.core.internal.image.LmdbImageStore;
+import dev.strata.core.internal.lease.LmdbLeaseManager;
+import dev.strata.core.lease.LeaseManager;
 import dev.strata.core.internal.lmdb.Lmdb;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,11 +37,15 @@ public final class Storage implements AutoCloseable {
   private final StorageConfig config;
   private final Lmdb lmdb;
   private final LmdbContentStore content;
+  private final LmdbImageStore images;
+  private final LmdbLeaseManager leases;
 
-  private Storage(StorageConfig config, Lmdb lmdb, LmdbContentStore content) {
+  private Storage(StorageConfig config, Lmdb lmdb, LmdbContentStore content) throws IOException {
     this.config = config;
     this.lmdb = lmdb;
     this.content = content;
+    this.images = LmdbImageStore.open(lmdb, config.clock());
+    this.leases = LmdbLeaseManager.open(lmdb, config.clock());
   }
 
   /**
@@ -75,6 +83,16 @@ public final class Storage implements AutoCloseable {
   /** The content store. */
   public ContentStore content() {
     return content;
+  }
+
+  /** The image records. */
+  public ImageStore images() {
+    return images;
+  }
+
+  /** The leases that protect work in progress from garbage collection. */
+  public LeaseManager leases() {
+    return leases;
   }
 
   /** Closes the store; open writers and readers must be closed first. Closing twice is a no-op. */

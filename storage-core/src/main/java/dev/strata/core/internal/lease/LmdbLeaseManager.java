@@ -1,0 +1,251 @@
+package dev.strata.core.internal.lease;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.core.error.AlreadyExistsException;
+import dev.strata.core.error.CorruptContentException;
+import dev.strata.core.error.InvalidArgumentException;
+import dev.strata.core.error.NotFoundException;
+import dev.strata.core.internal.lmdb.Lmdb;
+import dev.strata.core.internal.lmdb.Lmdb.Table;
+import dev.strata.core.lease.Lease;
+import dev.strata.core.lease.LeaseManager;
+import dev.strata.core.lease.LeaseResource;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Leases in LMDB.
+ *
+ * <p>Tables: {@code leases} (id -> JSON {@code {"createdAt","expiresAt"?,"labels"}}) and {@code
+ * lease_resources} (key {@code id NUL type NUL resourceId} -> one zero byte). The resource key
+ * puts a lease's resources next to each other, so listing them is one prefix scan and the
+ * collector can read them without decoding anything. Every write is a check-then-put inside one
+ * write transaction, so it can be re-run after LMDB grows its map.
+ */
+public final class LmdbLeaseManager implements LeaseManager {
+  /** Table of lease rows. */
+  public static final String LEASES_TABLE = "leases";
+  /** Table of lease resources. */
+  public static final String RESOURCES_TABLE = "lease_resources";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final byte[] PRESENT = {0};
+
+  private final Lmdb lmdb;
+  private final Table leases;
+  private final Table resources;
+  private final Clock clock;
+
+  private LmdbLeaseManager(Lmdb lmdb, Clock clock) throws IOException {
+    this.lmdb = lmdb;
+    this.leases = lmdb.table(LEASES_TABLE);
+    this.resources = lmdb.table(RESOURCES_TABLE);
+    this.clock = clock;
+  }
+
+  /** Opens the lease tables of {@code lmdb}. */
+  public static LmdbLeaseManager open(Lmdb lmdb, Clock clock) throws IOException {
+    return new LmdbLeaseManager(lmdb, clock);
+  }
+
+  @Override
+  public Lease create(String id, Duration expiry, Map<String, String> labels) throws IOException {
+    if (expiry.isNegative() || expiry.isZero()) {
+      throw new InvalidArgumentException(expiry.toString(), "lease expiry must be positive, got " + expiry);
+    }
+    Instant now = clock.instant();
+    return insert(new Lease(id, now, Optional.of(now.plus(expiry)), labels));
+  }
+
+  @Override
+  public Lease create(String id, Map<String, String> labels) throws IOException {
+    return insert(new Lease(id, clock.instant(), Optional.empty(), labels));
+  }
+
+  private Lease insert(Lease lease) throws IOException {
+    return lmdb.write(
+        txn -> {
+          if (txn.get(leases, key(lease.id())) != null) {
+            throw new AlreadyExistsException(lease.id(), "lease " + lease.id() + " already exists");
+          }
+          txn.put(leases, key(lease.id()), encode(lease));
+          return lease;
+        });
+  }
+
+  @Override
+  public Optional<Lease> find(String id) throws IOException {
+    Lease.requireValidId(id);
+    return lmdb.read(txn -> Optional.ofNullable(txn.get(leases, key(id)))).map(row -> decode(id, row));
+  }
+
+  @Override
+  public List<Lease> list() throws IOException {
+    return lmdb.read(
+        txn -> {
+          List<Lease> result = new ArrayList<>();
+          for (Lmdb.Entry e : txn.scan(leases, new byte[0])) {
+            result.add(decode(new String(e.key(), StandardCharsets.UTF_8), e.value()));
+          }
+          return result;
+        });
+  }
+
+  @Override
+  public void delete(String id) throws IOException {
+    Lease.requireValidId(id);
+    lmdb.write(
+        txn -> {
+          if (!txn.delete(leases, key(id))) {
+            throw notFound(id);
+          }
+          for (Lmdb.Entry e : txn.scan(resources, prefix(id))) {
+            txn.delete(resources, e.key());
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void addResource(String id, LeaseResource resource) throws IOException {
+    Lease.requireValidId(id);
+    lmdb.write(
+        txn -> {
+          if (txn.get(leases, key(id)) == null) {
+            throw notFound(id);
+          }
+          txn.put(resources, resourceKey(id, resource), PRESENT);
+          return null;
+        });
+  }
+
+  /** Adds several resources in one transaction; the importer adds a manifest's blobs at once. */
+  public void addResources(String id, List<LeaseResource> list) throws IOException {
+    Lease.requireValidId(id);
+    lmdb.write(
+        txn -> {
+          if (txn.get(leases, key(id)) == null) {
+            throw notFound(id);
+          }
+          for (LeaseResource r : list) {
+            txn.put(resources, resourceKey(id, r), PRESENT);
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void removeResource(String id, LeaseResource resource) throws IOException {
+    Lease.requireValidId(id);
+    lmdb.write(
+        txn -> {
+          if (txn.get(leases, key(id)) == null) {
+            throw notFound(id);
+          }
+          txn.delete(resources, resourceKey(id, resource));
+          return null;
+        });
+  }
+
+  @Override
+  public List<LeaseResource> resources(String id) throws IOException {
+    Lease.requireValidId(id);
+    return lmdb.read(
+        txn -> {
+          if (txn.get(leases, key(id)) == null) {
+            throw notFound(id);
+          }
+          List<LeaseResource> result = new ArrayList<>();
+          for (Lmdb.Entry e : txn.scan(resources, prefix(id))) {
+            result.add(decodeResource(id, e.key()));
+          }
+          result.sort(null);
+          return result;
+        });
+  }
+
+  @Override
+  public List<String> deleteExpired() throws IOException {
+    Instant now = clock.instant();
+    return lmdb.write(
+        txn -> {
+          List<String> deleted = new ArrayList<>();
+          for (Lmdb.Entry e : txn.scan(leases, new byte[0])) {
+            String id = new String(e.key(), StandardCharsets.UTF_8);
+            if (decode(id, e.value()).isExpiredAt(now)) {
+              txn.delete(leases, e.key());
+              for (Lmdb.Entry r : txn.scan(resources, prefix(id))) {
+                txn.delete(resources, r.key());
+              }
+              deleted.add(id);
+            }
+          }
+          return deleted;
+        });
+  }
+
+  // ---- encoding ----------------------------------------------------------------------------
+
+  private static byte[] key(String id) {
+    return id.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] prefix(String id) {
+    return (id + '\0').getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** {@code id NUL type NUL resourceId}: ids and types never contain NUL. */
+  static byte[] resourceKey(String id, LeaseResource r) {
+    return (id + '\0' + r.type() + '\0' + r.id()).getBytes(StandardCharsets.UTF_8);
+  }
+
+  static LeaseResource decodeResource(String id, byte[] key) {
+    String text = new String(key, StandardCharsets.UTF_8);
+    String rest = text.substring(id.length() + 1);
+    int nul = rest.indexOf('\0');
+    if (nul < 0) {
+      throw new CorruptContentException(id, "lease " + id + " has a malformed resource key");
+    }
+    return new LeaseResource(rest.substring(0, nul), rest.substring(nul + 1));
+  }
+
+  private static byte[] encode(Lease lease) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("createdAt", lease.createdAt().toString());
+    lease.expiresAt().ifPresent(t -> node.put("expiresAt", t.toString()));
+    ObjectNode labels = node.putObject("labels");
+    lease.labels().forEach(labels::put);
+    try {
+      return JSON.writeValueAsBytes(node);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Lease decode(String id, byte[] row) {
+    try {
+      JsonNode node = JSON.readTree(row);
+      Map<String, String> labels = new LinkedHashMap<>();
+      node.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+      Optional<Instant> expires =
+          node.hasNonNull("expiresAt") ? Optional.of(Instant.parse(node.get("expiresAt").asText())) : Optional.empty();
+      return new Lease(id, Instant.parse(node.get("createdAt").asText()), expires, labels);
+    } catch (IOException | RuntimeException e) {
+      throw new CorruptContentException(id, "lease " + id + " cannot be decoded: " + e.getMessage());
+    }
+  }
+
+  private static NotFoundException notFound(String id) {
+    return new NotFoundException(id, "lease " + id + " not found");
+  }
+}

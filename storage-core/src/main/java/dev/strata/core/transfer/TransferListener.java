@@ -1,0 +1,21 @@
+package dev.strata.core.transfer;
+
+import dev.strata.core.oci.Descriptor;
+
+/**
+ * Hears about blobs as an import or export moves them, for progress displays. Called on the
+ * transferring thread; keep it quick. Every method does nothing by default.
+ */
+public interface TransferListener {
+  /** A listener that ignores everything. */
+  TransferListener NONE = new TransferListener() {};
+
+  /** {@code blob} starts moving. */
+  default void started(Descriptor blob) {}
+
+  /** {@code done} bytes of {@code blob} have moved. */
+  default void progress(Descriptor blob, long done) {}
+
+  /** {@code blob} is done; {@code skipped} when the store already had it and nothing moved. */
+  default void finished(Descriptor blob, boolean skipped) {}
+}
