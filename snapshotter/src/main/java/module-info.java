@@ -10,4 +10,5 @@ module dev.strata.snapshot {
   exports dev.strata.snapshot;
   exports dev.strata.snapshot.mount;
   exports dev.strata.snapshot.overlayfs;
+  exports dev.strata.snapshot.unpack;
 }

@@ -28,6 +28,9 @@ import picocli.CommandLine.Option;
       LayerCommand.class,
       ImageCommand.class,
       SnapshotCommand.class,
+      UnpackCommand.class,
+      MountCommand.class,
+      UmountCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class StrataCommand {

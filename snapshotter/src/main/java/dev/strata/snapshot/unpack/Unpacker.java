@@ -1,0 +1,176 @@
+package dev.strata.snapshot.unpack;
+
+import dev.strata.core.Storage;
+import dev.strata.core.content.ReadOption;
+import dev.strata.core.digest.Digest;
+import dev.strata.core.error.AlreadyExistsException;
+import dev.strata.core.error.DigestMismatchException;
+import dev.strata.core.error.NotFoundException;
+import dev.strata.core.image.Image;
+import dev.strata.core.internal.posix.FileLock;
+import dev.strata.core.lease.LeaseResource;
+import dev.strata.core.oci.Descriptor;
+import dev.strata.core.oci.PlatformMatcher;
+import dev.strata.overlay.changeset.ApplyOptions;
+import dev.strata.overlay.changeset.ApplyResult;
+import dev.strata.overlay.changeset.ApplyTarget;
+import dev.strata.overlay.changeset.LayerApplier;
+import dev.strata.snapshot.Mount;
+import dev.strata.snapshot.SnapshotKind;
+import dev.strata.snapshot.Snapshotter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Turns an image into a chain of committed snapshots, one per layer, each named by its chain ID
+ * (image-spec config.md), so a base layer shared by several images is unpacked once.
+ *
+ * <h2>Per layer</h2>
+ *
+ * <ol>
+ *   <li>Take the layer's unpack lock (an OFD lock on {@code snapshots/BACKEND/unpack-HEX.lock}),
+ *       so that two unpacks of the same chain, in threads or processes, do the work once: the
+ *       second waits, then finds the snapshot committed and moves on.
+ *   <li>Prepare {@code extract-UUID} on the parent chain ID, protected by the unpack's lease.
+ *   <li>Apply the layer straight into the directory the mounts name, without mounting: the
+ *       overlay upper directory (whiteouts as overlayfs expects) or a bind source (whiteouts
+ *       delete). The compressed digest is verified as the blob is read; the diffID must equal
+ *       the config's {@code rootfs.diff_ids}.
+ *   <li>Commit it as the chain ID.
+ * </ol>
+ *
+ * Finally the config blob gets the label {@code strata.gc.ref.snapshot.BACKEND = top chain ID},
+ * the edge the collector follows from an image to its snapshots.
+ */
+public final class Unpacker {
+  /** The content label linking an image's config to its top snapshot in a backend. */
+  public static final String SNAPSHOT_LABEL_PREFIX = "strata.gc.ref.snapshot.";
+
+  private static final Duration LEASE_EXPIRY = Duration.ofHours(1);
+  private static final long LOCK_POLL_MILLIS = 20;
+
+  private final Storage storage;
+  private final Snapshotter snapshotter;
+  private final LayerApplier applier = LayerApplier.create();
+
+  /** An unpacker of {@code storage}'s images into {@code snapshotter}. */
+  public Unpacker(Storage storage, Snapshotter snapshotter) {
+    this.storage = storage;
+    this.snapshotter = snapshotter;
+  }
+
+  /**
+   * Unpacks the image {@code name} for {@code platform}.
+   *
+   * @throws NotFoundException when the image, a blob, or a manifest for the platform is missing
+   * @throws DigestMismatchException when a layer's diffID is not what the config says
+   */
+  public UnpackResult unpack(String name, PlatformMatcher platform) throws IOException {
+    Image image = storage.images().get(name);
+    ResolvedImage resolved = ResolvedImage.resolve(storage.content(), image.target(), platform);
+    String leaseId = "unpack-" + UUID.randomUUID();
+    storage.leases().create(leaseId, LEASE_EXPIRY, Map.of());
+    try {
+      int applied = 0;
+      long bytes = 0;
+      List<Descriptor> layers = resolved.manifest().layers();
+      for (int i = 0; i < layers.size(); i++) {
+        Optional<String> parent = i == 0 ? Optional.empty() : Optional.of(resolved.chainIds().get(i - 1).toString());
+        Optional<ApplyResult> result =
+            unpackLayer(layers.get(i), resolved.config().diffIds().get(i), resolved.chainIds().get(i), parent, leaseId);
+        if (result.isPresent()) {
+          applied++;
+          bytes += result.get().bytes();
+        }
+      }
+      storage.content()
+          .updateLabels(
+              resolved.manifest().config().digest(),
+              Map.of(SNAPSHOT_LABEL_PREFIX + snapshotter.name(), resolved.topChainId().toString()),
+              List.of());
+      return new UnpackResult(resolved.topChainId(), layers.size(), applied, bytes);
+    } finally {
+      storage.leases().delete(leaseId);
+    }
+  }
+
+  /** Applies one layer as snapshot {@code chainId}, unless it exists; empty when it did. */
+  private Optional<ApplyResult> unpackLayer(
+      Descriptor layer, Digest diffId, Digest chainId, Optional<String> parent, String leaseId) throws IOException {
+    if (isCommitted(chainId.toString())) {
+      return Optional.empty();
+    }
+    try (FileLock lock = awaitLock(chainId)) {
+      if (isCommitted(chainId.toString())) {
+        return Optional.empty(); // someone else unpacked it while we waited
+      }
+      String key = "extract-" + UUID.randomUUID() + " " + chainId;
+      storage.leases().addResource(leaseId, LeaseResource.snapshot(snapshotter.name(), key));
+      List<Mount> mounts = snapshotter.prepare(key, parent, Map.of());
+      boolean committed = false;
+      try {
+        ApplyResult result = apply(layer, mounts);
+        if (!result.diffId().equals(diffId)) {
+          throw new DigestMismatchException(diffId.toString(), result.diffId().toString(), "diffID of layer " + layer.digest());
+        }
+        try {
+          snapshotter.commit(chainId.toString(), key, Map.of());
+          committed = true;
+        } catch (AlreadyExistsException e) {
+          return Optional.empty(); // a writer that took no lock got there first; same content
+        }
+        return Optional.of(result);
+      } finally {
+        if (!committed) {
+          snapshotter.remove(key);
+        }
+      }
+    }
+  }
+
+  private ApplyResult apply(Descriptor layer, List<Mount> mounts) throws IOException {
+    Mount mount = mounts.get(0);
+    boolean overlay = mount.type().equals("overlay");
+    Path dir = Path.of(overlay ? mount.option("upperdir").orElseThrow() : mount.source());
+    // Compression is detected from the bytes, not the media type: skopeo types the uncompressed
+    // layers of a docker-archive as tar.gzip, and importing keeps its digests, hence its types.
+    ApplyOptions options =
+        ApplyOptions.defaults().withTarget(overlay ? ApplyTarget.OVERLAY_UPPER : ApplyTarget.PLAIN);
+    try (InputStream in = storage.content().open(layer.digest(), ReadOption.VERIFY)) {
+      return applier.apply(in, dir, options);
+    }
+  }
+
+  private boolean isCommitted(String name) throws IOException {
+    try {
+      return snapshotter.stat(name).kind() == SnapshotKind.COMMITTED;
+    } catch (NotFoundException e) {
+      return false;
+    }
+  }
+
+  /** Waits for the unpack lock of {@code chainId}: another unpack of it is running. */
+  private FileLock awaitLock(Digest chainId) throws IOException {
+    Path file = storage.config().root().resolve("snapshots").resolve(snapshotter.name()).resolve("unpack-" + chainId.encoded() + ".lock");
+    Files.createDirectories(file.getParent());
+    while (true) {
+      Optional<FileLock> lock = FileLock.tryLock(file, true);
+      if (lock.isPresent()) {
+        return lock.get();
+      }
+      try {
+        Thread.sleep(LOCK_POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while waiting for the unpack of " + chainId);
+      }
+    }
+  }
+}

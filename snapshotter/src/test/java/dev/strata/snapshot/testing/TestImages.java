@@ -1,0 +1,118 @@
+package dev.strata.snapshot.testing;
+
+import dev.strata.core.Storage;
+import dev.strata.core.content.ContentWriter;
+import dev.strata.core.digest.Digest;
+import dev.strata.core.image.NewImage;
+import dev.strata.core.oci.Descriptor;
+import dev.strata.core.oci.MediaTypes;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * Builds small OCI images straight into a store, for unpack tests: each layer is a list of
+ * entries ({@code "dir/"} a directory, {@code ".wh.name"} a whiteout, anything else a file with
+ * the given content), gzip-compressed, with a config whose diff_ids are right unless told not.
+ */
+public final class TestImages {
+  private TestImages() {}
+
+  /** One layer: path -> content, in tar order. */
+  public static Map<String, String> layer(String... pathsAndContents) {
+    Map<String, String> entries = new LinkedHashMap<>();
+    for (int i = 0; i < pathsAndContents.length; i += 2) {
+      entries.put(pathsAndContents[i], pathsAndContents[i + 1]);
+    }
+    return entries;
+  }
+
+  /** Stores the image {@code name} made of {@code layers}; returns its manifest descriptor. */
+  public static Descriptor create(Storage storage, String name, List<Map<String, String>> layers) throws IOException {
+    return create(storage, name, layers, false);
+  }
+
+  /** Like {@link #create}, with a config whose last diff_id lies when {@code lyingDiffId}. */
+  public static Descriptor create(Storage storage, String name, List<Map<String, String>> layers, boolean lyingDiffId)
+      throws IOException {
+    List<String> diffIds = new ArrayList<>();
+    StringBuilder layerJson = new StringBuilder();
+    for (Map<String, String> layer : layers) {
+      byte[] tar = tar(layer);
+      diffIds.add(Digest.sha256(tar).toString());
+      byte[] gz = gzip(tar);
+      Digest digest = put(storage, gz);
+      if (!layerJson.isEmpty()) {
+        layerJson.append(',');
+      }
+      layerJson.append(descriptorJson(MediaTypes.OCI_LAYER_GZIP, digest, gz.length));
+    }
+    if (lyingDiffId) {
+      diffIds.set(diffIds.size() - 1, Digest.sha256("a lie".getBytes()).toString());
+    }
+    String config =
+        "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":["
+            + String.join(",", diffIds.stream().map(d -> "\"" + d + "\"").toList())
+            + "]}}";
+    byte[] configBytes = config.getBytes(StandardCharsets.UTF_8);
+    Digest configDigest = put(storage, configBytes);
+    String manifest =
+        "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":"
+            + descriptorJson(MediaTypes.OCI_CONFIG, configDigest, configBytes.length)
+            + ",\"layers\":[" + layerJson + "]}";
+    byte[] manifestBytes = manifest.getBytes(StandardCharsets.UTF_8);
+    Digest manifestDigest = put(storage, manifestBytes);
+    Descriptor target = new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifestBytes.length);
+    storage.images().create(new NewImage(name, target));
+    return target;
+  }
+
+  private static String descriptorJson(String mediaType, Digest digest, long size) {
+    return "{\"mediaType\":\"" + mediaType + "\",\"digest\":\"" + digest + "\",\"size\":" + size + "}";
+  }
+
+  private static Digest put(Storage storage, byte[] bytes) throws IOException {
+    Digest digest = Digest.sha256(bytes);
+    try (ContentWriter writer = storage.content().writer("test-" + digest)) {
+      writer.write(bytes, 0, bytes.length);
+      writer.commit(bytes.length, digest);
+    }
+    return digest;
+  }
+
+  private static byte[] tar(Map<String, String> entries) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      for (Map.Entry<String, String> e : entries.entrySet()) {
+        boolean dir = e.getKey().endsWith("/");
+        TarArchiveEntry entry = new TarArchiveEntry(e.getKey(), dir ? TarArchiveEntry.LF_DIR : TarArchiveEntry.LF_NORMAL);
+        byte[] content = e.getValue().getBytes(StandardCharsets.UTF_8);
+        entry.setMode(dir ? 0755 : 0644);
+        entry.setSize(dir ? 0 : content.length);
+        entry.setModTime(1_700_000_000_000L);
+        tar.putArchiveEntry(entry);
+        if (!dir) {
+          tar.write(content);
+        }
+        tar.closeArchiveEntry();
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  private static byte[] gzip(byte[] data) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+      gz.write(data);
+    }
+    return bytes.toByteArray();
+  }
+}
