@@ -1,6 +1,7 @@
 /**
  * strata's garbage collector: mark and sweep over content, images, snapshots and leases. The
- * algorithm has no storage imports; adapters feed it.
+ * algorithm ({@link dev.strata.gc.TriColorMarker}) has no storage imports; {@code internal}
+ * adapters read the store in one transaction and sweep it in another.
  */
 module dev.strata.gc {
   requires transitive dev.strata.snapshot;

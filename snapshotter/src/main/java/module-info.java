@@ -11,4 +11,7 @@ module dev.strata.snapshot {
   exports dev.strata.snapshot.mount;
   exports dev.strata.snapshot.overlayfs;
   exports dev.strata.snapshot.unpack;
+  // the collector reads and sweeps snapshot rows inside its own transactions
+  exports dev.strata.snapshot.internal to
+      dev.strata.gc;
 }

@@ -26,4 +26,11 @@ module dev.strata.core {
       dev.strata.gc;
   exports dev.strata.core.internal.posix to
       dev.strata.snapshot;
+  // The collector reads and sweeps every table inside its own transactions.
+  exports dev.strata.core.internal.content to
+      dev.strata.gc;
+  exports dev.strata.core.internal.image to
+      dev.strata.gc;
+  exports dev.strata.core.internal.lease to
+      dev.strata.gc;
 }

@@ -31,6 +31,8 @@ import picocli.CommandLine.Option;
       UnpackCommand.class,
       MountCommand.class,
       UmountCommand.class,
+      GcCommand.class,
+      LeaseCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class StrataCommand {

@@ -7,6 +7,7 @@ import dev.strata.core.error.FailedPreconditionException;
 import dev.strata.core.error.InvalidArgumentException;
 import dev.strata.core.error.NotFoundException;
 import dev.strata.core.internal.lmdb.Lmdb.ReadTxn;
+import dev.strata.core.internal.lmdb.Lmdb.WriteTxn;
 import dev.strata.core.internal.posix.FileLock;
 import dev.strata.snapshot.Mount;
 import dev.strata.snapshot.SnapshotInfo;
@@ -39,7 +40,9 @@ import java.util.stream.Collectors;
  *       while it is built), then in one write transaction rename it to {@code ID} and record the
  *       row. A crash leaves an unlocked {@code new-*} directory, or none.
  *   <li>Remove: in one write transaction delete the row and rename {@code ID} to {@code rm-ID};
- *       delete the tree after the commit. A crash leaves an {@code rm-*} directory.
+ *       delete the tree after the commit. A crash after the commit leaves an {@code rm-*}
+ *       directory for cleanup; a crash before it leaves the row and {@code rm-ID}, which opening
+ *       the snapshotter renames back.
  *   <li>{@link #cleanup}, in a write transaction so nothing is in flight: every directory that is
  *       not a recorded id, an {@code rm-*} one, and every unlocked {@code new-*} one goes.
  * </ul>
@@ -58,6 +61,32 @@ public abstract class DirectorySnapshotter implements Snapshotter {
     this.home = storage.config().root().resolve("snapshots").resolve(backend);
     this.clock = storage.config().clock();
     Files.createDirectories(home);
+    restoreInterruptedRemoves();
+  }
+
+  /**
+   * A remove renames {@code ID} to {@code rm-ID} inside its transaction; a crash before the commit
+   * leaves the row and {@code rm-ID}. Such a tree is renamed back (the remove never happened).
+   * Runs in a write transaction, so no remove is in flight meanwhile.
+   */
+  private void restoreInterruptedRemoves() throws IOException {
+    meta.lmdb()
+        .write(
+            txn -> {
+              Set<Long> ids = meta.all(txn).values().stream().map(SnapshotRecord::id).collect(Collectors.toSet());
+              try (var entries = Files.list(home)) {
+                for (Path entry : entries.toList()) {
+                  String n = entry.getFileName().toString();
+                  if (n.matches("rm-\\d+")) {
+                    long id = Long.parseLong(n.substring(3));
+                    if (ids.contains(id) && !Files.exists(dir(id), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                      Files.move(entry, dir(id), StandardCopyOption.ATOMIC_MOVE);
+                    }
+                  }
+                }
+              }
+              return null;
+            });
   }
 
   /** Fills the new snapshot's directory {@code dir}; {@code parents} are nearest first. */
@@ -153,6 +182,11 @@ public abstract class DirectorySnapshotter implements Snapshotter {
                       checkCreatable(txn, key, parent);
                       long next = meta.nextId(txn);
                       if (Files.exists(tempDir)) { // absent when this work is re-run after a map resize
+                        if (Files.exists(dir(next), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                          // a crash renamed a tree to this id but never recorded it (the id was
+                          // handed out again): that tree is garbage, move it where cleanup looks
+                          Files.move(dir(next), home.resolve("rm-" + next + "-" + UUID.randomUUID()), StandardCopyOption.ATOMIC_MOVE);
+                        }
                         Files.move(tempDir, dir(next), StandardCopyOption.ATOMIC_MOVE);
                       }
                       meta.put(txn, key, new SnapshotRecord(next, kind, parent, labels, clock.instant(), clock.instant(), Optional.empty()));
@@ -222,19 +256,37 @@ public abstract class DirectorySnapshotter implements Snapshotter {
         meta.lmdb()
             .write(
                 txn -> {
-                  SnapshotRecord record = require(txn, key);
+                  require(txn, key);
                   List<String> children = meta.children(txn, key);
                   if (!children.isEmpty()) {
                     throw new FailedPreconditionException(key, "cannot remove snapshot " + key + ": it is the parent of " + String.join(", ", children));
                   }
-                  meta.delete(txn, key, record);
-                  Path target = home.resolve("rm-" + record.id());
-                  if (Files.exists(dir(record.id()))) {
-                    Files.move(dir(record.id()), target, StandardCopyOption.ATOMIC_MOVE);
-                  }
-                  return target;
+                  return remove(txn, key).orElseThrow();
                 });
     Trees.deleteRecursively(doomed);
+  }
+
+  /**
+   * Deletes the row of {@code key} inside {@code txn} and renames its directory to {@code rm-ID};
+   * the caller deletes the returned tree after the commit. Children are the caller's business:
+   * the collector removes a whole unreachable chain in one transaction.
+   */
+  public Optional<Path> remove(WriteTxn txn, String key) throws IOException {
+    Optional<SnapshotRecord> record = meta.get(txn, key);
+    if (record.isEmpty()) {
+      return Optional.empty();
+    }
+    meta.delete(txn, key, record.get());
+    Path target = home.resolve("rm-" + record.get().id());
+    if (Files.exists(dir(record.get().id()))) {
+      Files.move(dir(record.get().id()), target, StandardCopyOption.ATOMIC_MOVE);
+    }
+    return Optional.of(target);
+  }
+
+  /** Every snapshot of this backend, as {@code txn} sees them; for the collector. */
+  public Map<String, SnapshotRecord> records(ReadTxn txn) {
+    return meta.all(txn);
   }
 
   @Override
@@ -251,6 +303,7 @@ public abstract class DirectorySnapshotter implements Snapshotter {
 
   @Override
   public List<String> cleanup() throws IOException {
+    restoreInterruptedRemoves();
     List<Path> garbage =
         meta.lmdb()
             .write(

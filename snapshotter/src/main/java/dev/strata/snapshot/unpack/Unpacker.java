@@ -6,6 +6,7 @@ import dev.strata.core.digest.Digest;
 import dev.strata.core.error.AlreadyExistsException;
 import dev.strata.core.error.DigestMismatchException;
 import dev.strata.core.error.NotFoundException;
+import dev.strata.core.image.GcLabels;
 import dev.strata.core.image.Image;
 import dev.strata.core.internal.posix.FileLock;
 import dev.strata.core.lease.LeaseResource;
@@ -51,7 +52,7 @@ import java.util.UUID;
  */
 public final class Unpacker {
   /** The content label linking an image's config to its top snapshot in a backend. */
-  public static final String SNAPSHOT_LABEL_PREFIX = "strata.gc.ref.snapshot.";
+  public static final String SNAPSHOT_LABEL_PREFIX = GcLabels.SNAPSHOT_PREFIX;
 
   private static final Duration LEASE_EXPIRY = Duration.ofHours(1);
   private static final long LOCK_POLL_MILLIS = 20;
@@ -113,7 +114,8 @@ public final class Unpacker {
       }
       String key = "extract-" + UUID.randomUUID() + " " + chainId;
       storage.leases().addResource(leaseId, LeaseResource.snapshot(snapshotter.name(), key));
-      List<Mount> mounts = snapshotter.prepare(key, parent, Map.of());
+      // not a root: the lease protects it while the layer is applied
+      List<Mount> mounts = snapshotter.prepare(key, parent, Map.of(GcLabels.LEASED, "true"));
       boolean committed = false;
       try {
         ApplyResult result = apply(layer, mounts);

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SnapshotCrashTest {
   @TempDir Path root;
 
-  @RepeatedTest(3)
+  @RepeatedTest(6)
   void killMinus9_atARandomPoint_leavesAConsistentStore_thatCleanupTidies() throws Exception {
     RequiresRoot.check();
     List<String> command = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.strata.snapshot.testing;
 import dev.strata.core.Storage;
 import dev.strata.core.content.ContentWriter;
 import dev.strata.core.digest.Digest;
+import dev.strata.core.image.GcLabels;
 import dev.strata.core.image.NewImage;
 import dev.strata.core.oci.Descriptor;
 import dev.strata.core.oci.MediaTypes;
@@ -43,12 +44,14 @@ public final class TestImages {
   public static Descriptor create(Storage storage, String name, List<Map<String, String>> layers, boolean lyingDiffId)
       throws IOException {
     List<String> diffIds = new ArrayList<>();
+    List<Digest> layerDigests = new ArrayList<>();
     StringBuilder layerJson = new StringBuilder();
     for (Map<String, String> layer : layers) {
       byte[] tar = tar(layer);
       diffIds.add(Digest.sha256(tar).toString());
       byte[] gz = gzip(tar);
-      Digest digest = put(storage, gz);
+      Digest digest = put(storage, gz, Map.of());
+      layerDigests.add(digest);
       if (!layerJson.isEmpty()) {
         layerJson.append(',');
       }
@@ -62,13 +65,14 @@ public final class TestImages {
             + String.join(",", diffIds.stream().map(d -> "\"" + d + "\"").toList())
             + "]}}";
     byte[] configBytes = config.getBytes(StandardCharsets.UTF_8);
-    Digest configDigest = put(storage, configBytes);
+    Digest configDigest = put(storage, configBytes, Map.of());
     String manifest =
         "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":"
             + descriptorJson(MediaTypes.OCI_CONFIG, configDigest, configBytes.length)
             + ",\"layers\":[" + layerJson + "]}";
     byte[] manifestBytes = manifest.getBytes(StandardCharsets.UTF_8);
-    Digest manifestDigest = put(storage, manifestBytes);
+    // the references an importer records, so the collector sees this image as it would a real one
+    Digest manifestDigest = put(storage, manifestBytes, GcLabels.forManifest(configDigest, layerDigests));
     Descriptor target = new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifestBytes.length);
     storage.images().create(new NewImage(name, target));
     return target;
@@ -78,11 +82,11 @@ public final class TestImages {
     return "{\"mediaType\":\"" + mediaType + "\",\"digest\":\"" + digest + "\",\"size\":" + size + "}";
   }
 
-  private static Digest put(Storage storage, byte[] bytes) throws IOException {
+  private static Digest put(Storage storage, byte[] bytes, Map<String, String> labels) throws IOException {
     Digest digest = Digest.sha256(bytes);
     try (ContentWriter writer = storage.content().writer("test-" + digest)) {
       writer.write(bytes, 0, bytes.length);
-      writer.commit(bytes.length, digest);
+      writer.commit(bytes.length, digest, labels);
     }
     return digest;
   }

@@ -23,6 +23,21 @@ import java.util.Map;
 public final class GcLabels {
   private GcLabels() {}
 
+  /** A blob or snapshot with this label (any value) is a root: never collected. */
+  public static final String ROOT = "strata.gc.root";
+
+  /**
+   * On a blob (an image's config), {@code strata.gc.ref.snapshot.BACKEND = KEY}: an edge to that
+   * backend's snapshot, set by the unpacker so an image keeps its unpacked chain.
+   */
+  public static final String SNAPSHOT_PREFIX = "strata.gc.ref.snapshot.";
+
+  /**
+   * On an active snapshot or view: it exists only for work in progress that a lease protects
+   * (an unpack's extraction), so it is not a root by itself as user-made snapshots are.
+   */
+  public static final String LEASED = "strata.gc.leased";
+
   /** Every content edge starts with this. */
   public static final String CONTENT_PREFIX = "strata.gc.ref.content.";
   /** A manifest's config. */

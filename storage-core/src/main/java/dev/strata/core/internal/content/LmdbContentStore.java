@@ -137,49 +137,82 @@ public final class LmdbContentStore implements ContentStore {
 
   @Override
   public List<ContentInfo> list(LabelFilter filter) {
-    return unchecked(
-        () ->
-            lmdb.read(
-                txn -> {
-                  List<ContentInfo> result = new ArrayList<>();
-                  for (Lmdb.Entry entry : txn.scan(blobs, new byte[0])) {
-                    Digest digest = Digest.parse(new String(entry.key(), StandardCharsets.UTF_8));
-                    BlobRecord record = BlobRecord.decode(digest, entry.value());
-                    if (filter.matches(record.labels())) {
-                      result.add(record.toInfo(digest));
-                    }
-                  }
-                  return result;
-                }));
+    return unchecked(() -> lmdb.read(txn -> all(txn).stream().filter(i -> filter.matches(i.labels())).toList()));
   }
 
   @Override
   public void delete(Digest digest) throws IOException {
-    Path trashed =
+    Optional<Path> trashed =
         lmdb.write(
             txn -> {
-              byte[] row = txn.get(blobs, key(digest));
-              if (row == null) {
+              if (txn.get(blobs, key(digest)) == null) {
                 throw notFound(digest);
               }
-              BlobRecord record = BlobRecord.decode(digest, row);
-              txn.delete(blobs, key(digest));
-              if (record.inline()) {
-                txn.delete(inline, key(digest));
-                return null;
-              }
-              Path file = blobFile(digest);
-              Path trash = trashDir.resolve(digest.algorithm().id() + "-" + digest.encoded() + "-" + UUID.randomUUID());
-              try {
-                Files.move(file, trash, StandardCopyOption.ATOMIC_MOVE);
-              } catch (NoSuchFileException e) {
-                return null; // the row was dangling; removing it is all there is to do
-              }
-              return trash;
+              return delete(txn, digest);
             });
-    if (trashed != null) {
-      Files.deleteIfExists(trashed);
+    if (trashed.isPresent()) {
+      Files.deleteIfExists(trashed.get());
     }
+  }
+
+  /**
+   * Deletes the blob's rows inside {@code txn} and moves its file (if any) into {@code trash/};
+   * the caller unlinks the returned file after the commit (see the crash-ordering rules).
+   */
+  public Optional<Path> delete(Lmdb.WriteTxn txn, Digest digest) throws IOException {
+    byte[] row = txn.get(blobs, key(digest));
+    if (row == null) {
+      return Optional.empty();
+    }
+    BlobRecord record = BlobRecord.decode(digest, row);
+    txn.delete(blobs, key(digest));
+    if (record.inline()) {
+      txn.delete(inline, key(digest));
+      return Optional.empty();
+    }
+    Path trash = trashDir.resolve(digest.algorithm().id() + "-" + digest.encoded() + "-" + UUID.randomUUID());
+    try {
+      Files.move(blobFile(digest), trash, StandardCopyOption.ATOMIC_MOVE);
+    } catch (NoSuchFileException e) {
+      return Optional.empty(); // the row was dangling; removing it is all there is to do
+    }
+    return Optional.of(trash);
+  }
+
+  /** Every visible blob, as {@code txn} sees them; for the collector's consistent read. */
+  public List<ContentInfo> all(Lmdb.ReadTxn txn) {
+    List<ContentInfo> result = new ArrayList<>();
+    for (Lmdb.Entry entry : txn.scan(blobs, new byte[0])) {
+      Digest digest = Digest.parse(new String(entry.key(), StandardCharsets.UTF_8));
+      result.add(BlobRecord.decode(digest, entry.value()).toInfo(digest));
+    }
+    return result;
+  }
+
+  /** Every ingest with a row, as {@code txn} sees them. */
+  public List<IngestStatus> ingests(Lmdb.ReadTxn txn) {
+    List<IngestStatus> result = new ArrayList<>();
+    for (Lmdb.Entry entry : txn.scan(ingests, new byte[0])) {
+      String ref = new String(entry.key(), StandardCharsets.UTF_8);
+      result.add(IngestRecord.decode(ref, entry.value()).toStatus(config.ingestTtl(), heldRefs.contains(ref)));
+    }
+    return result;
+  }
+
+  /**
+   * Removes the ingest {@code ref} inside {@code txn} unless a writer holds it; returns its data
+   * file for the caller to unlink after the commit.
+   */
+  public Optional<Path> abort(Lmdb.WriteTxn txn, String ref) throws IOException {
+    if (isHeld(ref) || !txn.delete(ingests, refKey(ref))) {
+      return Optional.empty();
+    }
+    return Optional.of(ingestFile(ref));
+  }
+
+  /** Finishes deletions a crash interrupted (see {@link #recoverTrash}); the collector runs it. */
+  public void finishInterruptedDeletes() throws IOException {
+    recoverTrash();
   }
 
   @Override
@@ -398,8 +431,9 @@ public final class LmdbContentStore implements ContentStore {
 
   private static void validateRef(String ref) {
     if (ref.isEmpty() || ref.getBytes(StandardCharsets.UTF_8).length > MAX_REF_BYTES || ref.indexOf('\0') >= 0) {
+      String shown = ref.length() > 80 ? ref.substring(0, 80) + "..." : ref;
       throw new InvalidArgumentException(
-          ref, "ingest ref must be 1.." + MAX_REF_BYTES + " bytes without NUL: '" + ref + "'");
+          shown, "ingest ref must be 1.." + MAX_REF_BYTES + " bytes without NUL: '" + shown.replace("\0", "\\0") + "'");
     }
   }
 

@@ -60,14 +60,16 @@ public final class LmdbImageStore implements ImageStore {
 
   @Override
   public List<Image> list() throws IOException {
-    return lmdb.read(
-        txn -> {
-          List<Image> result = new ArrayList<>();
-          for (Lmdb.Entry e : txn.scan(images, new byte[0])) {
-            result.add(decode(new String(e.key(), StandardCharsets.UTF_8), e.value()));
-          }
-          return result;
-        });
+    return lmdb.read(this::all);
+  }
+
+  /** Every image record, as {@code txn} sees them; for the collector's consistent read. */
+  public List<Image> all(Lmdb.ReadTxn txn) {
+    List<Image> result = new ArrayList<>();
+    for (Lmdb.Entry e : txn.scan(images, new byte[0])) {
+      result.add(decode(new String(e.key(), StandardCharsets.UTF_8), e.value()));
+    }
+    return result;
   }
 
   @Override

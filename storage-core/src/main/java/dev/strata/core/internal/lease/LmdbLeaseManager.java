@@ -91,14 +91,26 @@ public final class LmdbLeaseManager implements LeaseManager {
 
   @Override
   public List<Lease> list() throws IOException {
-    return lmdb.read(
-        txn -> {
-          List<Lease> result = new ArrayList<>();
-          for (Lmdb.Entry e : txn.scan(leases, new byte[0])) {
-            result.add(decode(new String(e.key(), StandardCharsets.UTF_8), e.value()));
-          }
-          return result;
-        });
+    return lmdb.read(this::all);
+  }
+
+  /** Every lease, as {@code txn} sees them; for the collector's consistent read. */
+  public List<Lease> all(Lmdb.ReadTxn txn) {
+    List<Lease> result = new ArrayList<>();
+    for (Lmdb.Entry e : txn.scan(leases, new byte[0])) {
+      result.add(decode(new String(e.key(), StandardCharsets.UTF_8), e.value()));
+    }
+    return result;
+  }
+
+  /** The resources of lease {@code id}, as {@code txn} sees them, sorted. */
+  public List<LeaseResource> resources(Lmdb.ReadTxn txn, String id) {
+    List<LeaseResource> result = new ArrayList<>();
+    for (Lmdb.Entry e : txn.scan(resources, prefix(id))) {
+      result.add(decodeResource(id, e.key()));
+    }
+    result.sort(null);
+    return result;
   }
 
   @Override
@@ -106,14 +118,22 @@ public final class LmdbLeaseManager implements LeaseManager {
     Lease.requireValidId(id);
     lmdb.write(
         txn -> {
-          if (!txn.delete(leases, key(id))) {
+          if (!delete(txn, id)) {
             throw notFound(id);
-          }
-          for (Lmdb.Entry e : txn.scan(resources, prefix(id))) {
-            txn.delete(resources, e.key());
           }
           return null;
         });
+  }
+
+  /** Deletes lease {@code id} and its resources inside {@code txn}; false when there was none. */
+  public boolean delete(Lmdb.WriteTxn txn, String id) {
+    if (!txn.delete(leases, key(id))) {
+      return false;
+    }
+    for (Lmdb.Entry e : txn.scan(resources, prefix(id))) {
+      txn.delete(resources, e.key());
+    }
+    return true;
   }
 
   @Override
@@ -165,12 +185,7 @@ public final class LmdbLeaseManager implements LeaseManager {
           if (txn.get(leases, key(id)) == null) {
             throw notFound(id);
           }
-          List<LeaseResource> result = new ArrayList<>();
-          for (Lmdb.Entry e : txn.scan(resources, prefix(id))) {
-            result.add(decodeResource(id, e.key()));
-          }
-          result.sort(null);
-          return result;
+          return resources(txn, id);
         });
   }
 

@@ -260,6 +260,14 @@ public final class Lmdb implements AutoCloseable {
       this.txn = txn;
     }
 
+    /**
+     * LMDB's transaction id: for a read, the snapshot it sees; for a write, the last committed id
+     * plus one. A write whose id is a read's plus one proves no commit happened in between.
+     */
+    public long id() {
+      return txn.getId();
+    }
+
     /** The value under {@code key}, or null. */
     public byte[] get(Table table, byte[] key) {
       return table.dbi.get(txn, key);
