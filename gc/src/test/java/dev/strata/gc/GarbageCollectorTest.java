@@ -11,6 +11,7 @@ import dev.strata.core.digest.Digest;
 import dev.strata.core.image.GcLabels;
 import dev.strata.core.lease.LeaseResource;
 import dev.strata.core.oci.PlatformMatcher;
+import dev.strata.core.testing.MutableClock;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.overlayfs.OverlayfsSnapshotter;
 import dev.strata.snapshot.testing.RequiresRoot;
@@ -19,11 +20,8 @@ import dev.strata.snapshot.unpack.Unpacker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,30 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class GarbageCollectorTest {
   @TempDir Path root;
-  private final MovableClock clock = new MovableClock();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private Storage storage;
   private Snapshotter snapshots;
   private GarbageCollector gc;
-
-  /** A clock the test moves by hand. */
-  static final class MovableClock extends Clock {
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   @BeforeEach
   void open() throws IOException {
@@ -136,7 +114,7 @@ class GarbageCollectorTest {
     storage.leases().create("work", Duration.ofMinutes(10), Map.of());
     storage.leases().addResource("work", LeaseResource.content(blob));
     assertThat(gc.collect(GcMode.COLLECT).removed()).isEmpty();
-    clock.now = clock.now.plus(Duration.ofMinutes(11));
+    clock.advance(Duration.ofMinutes(11));
     GcStats stats = gc.collect(GcMode.COLLECT);
     assertThat(stats.leases()).isEqualTo(1);
     assertThat(stats.blobs()).isEqualTo(1);
@@ -162,7 +140,7 @@ class GarbageCollectorTest {
     try (ContentWriter w = storage.content().writer("old-ingest")) {
       w.write(new byte[] {1, 2, 3}, 0, 3);
     }
-    clock.now = clock.now.plus(Duration.ofDays(2));
+    clock.advance(Duration.ofDays(2));
     try (ContentWriter w = storage.content().writer("new-ingest")) {
       w.write(new byte[] {4}, 0, 1);
     }
