@@ -44,7 +44,8 @@ import java.util.UUID;
  *       overlay upper directory (whiteouts as overlayfs expects) or a bind source (whiteouts
  *       delete). The compressed digest is verified as the blob is read; the diffID must equal
  *       the config's {@code rootfs.diff_ids}.
- *   <li>Commit it as the chain ID.
+ *   <li>Commit it as the chain ID. Every chain ID of the image is added to the lease first, so a
+ *       concurrent collection keeps the chain until the config's label links it to the image.
  * </ol>
  *
  * Finally the config blob gets the label {@code strata.gc.ref.snapshot.BACKEND = top chain ID},
@@ -105,6 +106,9 @@ public final class Unpacker {
   /** Applies one layer as snapshot {@code chainId}, unless it exists; empty when it did. */
   private Optional<ApplyResult> unpackLayer(
       Descriptor layer, Digest diffId, Digest chainId, Optional<String> parent, String leaseId) throws IOException {
+    // Lease the layer's snapshot before anything else: once committed it is referenced by nothing
+    // until the config gets its label at the end, and a collection meanwhile must not take it.
+    storage.leases().addResource(leaseId, LeaseResource.snapshot(snapshotter.name(), chainId.toString()));
     if (isCommitted(chainId.toString())) {
       return Optional.empty();
     }

@@ -10,6 +10,8 @@ import dev.strata.core.oci.MediaTypes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +37,25 @@ public final class TestImages {
     return entries;
   }
 
+  /**
+   * Writes the image made of {@code layers} as an OCI image layout in {@code dir}, for tests that
+   * go through the real importer (and so through its lease).
+   */
+  public static Descriptor layout(Path dir, List<Map<String, String>> layers) throws IOException {
+    Path blobs = Files.createDirectories(dir.resolve("blobs/sha256"));
+    Descriptor manifest =
+        build(layers, false, (bytes, labels) -> {
+          Digest digest = Digest.sha256(bytes);
+          Files.write(blobs.resolve(digest.encoded()), bytes);
+          return digest;
+        });
+    Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+    Files.writeString(
+        dir.resolve("index.json"),
+        "{\"schemaVersion\":2,\"manifests\":[" + descriptorJson(manifest.mediaType(), manifest.digest(), manifest.size()) + "]}");
+    return manifest;
+  }
+
   /** Stores the image {@code name} made of {@code layers}; returns its manifest descriptor. */
   public static Descriptor create(Storage storage, String name, List<Map<String, String>> layers) throws IOException {
     return create(storage, name, layers, false);
@@ -43,6 +64,18 @@ public final class TestImages {
   /** Like {@link #create}, with a config whose last diff_id lies when {@code lyingDiffId}. */
   public static Descriptor create(Storage storage, String name, List<Map<String, String>> layers, boolean lyingDiffId)
       throws IOException {
+    Descriptor target = build(layers, lyingDiffId, (bytes, labels) -> put(storage, bytes, labels));
+    storage.images().create(new NewImage(name, target));
+    return target;
+  }
+
+  /** Where {@link #build} puts each blob, with the GC labels an importer would record. */
+  @FunctionalInterface
+  private interface BlobSink {
+    Digest put(byte[] bytes, Map<String, String> labels) throws IOException;
+  }
+
+  private static Descriptor build(List<Map<String, String>> layers, boolean lyingDiffId, BlobSink sink) throws IOException {
     List<String> diffIds = new ArrayList<>();
     List<Digest> layerDigests = new ArrayList<>();
     StringBuilder layerJson = new StringBuilder();
@@ -50,7 +83,7 @@ public final class TestImages {
       byte[] tar = tar(layer);
       diffIds.add(Digest.sha256(tar).toString());
       byte[] gz = gzip(tar);
-      Digest digest = put(storage, gz, Map.of());
+      Digest digest = sink.put(gz, Map.of());
       layerDigests.add(digest);
       if (!layerJson.isEmpty()) {
         layerJson.append(',');
@@ -65,17 +98,15 @@ public final class TestImages {
             + String.join(",", diffIds.stream().map(d -> "\"" + d + "\"").toList())
             + "]}}";
     byte[] configBytes = config.getBytes(StandardCharsets.UTF_8);
-    Digest configDigest = put(storage, configBytes, Map.of());
+    Digest configDigest = sink.put(configBytes, Map.of());
     String manifest =
         "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":"
             + descriptorJson(MediaTypes.OCI_CONFIG, configDigest, configBytes.length)
             + ",\"layers\":[" + layerJson + "]}";
     byte[] manifestBytes = manifest.getBytes(StandardCharsets.UTF_8);
     // the references an importer records, so the collector sees this image as it would a real one
-    Digest manifestDigest = put(storage, manifestBytes, GcLabels.forManifest(configDigest, layerDigests));
-    Descriptor target = new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifestBytes.length);
-    storage.images().create(new NewImage(name, target));
-    return target;
+    Digest manifestDigest = sink.put(manifestBytes, GcLabels.forManifest(configDigest, layerDigests));
+    return new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifestBytes.length);
   }
 
   private static String descriptorJson(String mediaType, Digest digest, long size) {
