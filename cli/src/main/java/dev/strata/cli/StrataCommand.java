@@ -33,6 +33,8 @@ import picocli.CommandLine.Option;
       UmountCommand.class,
       GcCommand.class,
       LeaseCommand.class,
+      DuCommand.class,
+      FsckCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class StrataCommand {

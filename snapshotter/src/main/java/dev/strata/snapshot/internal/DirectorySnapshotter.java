@@ -284,6 +284,16 @@ public abstract class DirectorySnapshotter implements Snapshotter {
     return Optional.of(target);
   }
 
+  /** The backend's directory, {@code ROOT/snapshots/BACKEND}; for fsck. */
+  public Path home() {
+    return home;
+  }
+
+  /** The directory of the snapshot with directory id {@code id}; for fsck. */
+  public Path directoryOf(long id) {
+    return dir(id);
+  }
+
   /** Every snapshot of this backend, as {@code txn} sees them; for the collector. */
   public Map<String, SnapshotRecord> records(ReadTxn txn) {
     return meta.all(txn);

@@ -210,6 +210,72 @@ public final class LmdbContentStore implements ContentStore {
     return Optional.of(ingestFile(ref));
   }
 
+  /** Every file under {@code blobs/}, with or without a row; for fsck. */
+  public List<Path> blobFiles() throws IOException {
+    List<Path> files = new ArrayList<>();
+    for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
+      try (var list = Files.list(blobsDir.resolve(algorithm.id()))) {
+        files.addAll(list.sorted().toList());
+      }
+    }
+    return files;
+  }
+
+  /** Every ingest data file; for fsck. */
+  public List<Path> ingestFiles() throws IOException {
+    try (var list = Files.list(ingestDir)) {
+      return list.sorted().toList();
+    }
+  }
+
+  /** Every file in {@code trash/}; for fsck. */
+  public List<Path> trashFiles() throws IOException {
+    try (var list = Files.list(trashDir)) {
+      return list.sorted().toList();
+    }
+  }
+
+  /** The file a large blob lives in (inline blobs have none). */
+  public Path blobPath(Digest digest) {
+    return blobFile(digest);
+  }
+
+  /** The data file of ingest {@code ref}. */
+  public Path ingestPath(String ref) {
+    return ingestFile(ref);
+  }
+
+  /** Whether a writer in this or another process holds the ingest whose data is {@code file}. */
+  public boolean isIngestFileHeld(Path file) throws IOException {
+    return FileLock.isLocked(file);
+  }
+
+  /**
+   * Takes a corrupt blob out of service inside {@code txn}: its row goes and its file (if any)
+   * moves to {@code ROOT/quarantine/}, kept for inspection, never served.
+   */
+  public void quarantine(Lmdb.WriteTxn txn, Digest digest) throws IOException {
+    byte[] row = txn.get(blobs, key(digest));
+    if (row == null) {
+      return;
+    }
+    BlobRecord record = BlobRecord.decode(digest, row);
+    txn.delete(blobs, key(digest));
+    if (record.inline()) {
+      byte[] bytes = txn.get(inline, key(digest));
+      txn.delete(inline, key(digest));
+      if (bytes != null) {
+        Path dir = Files.createDirectories(config.root().resolve("quarantine"));
+        Files.write(dir.resolve(digest.algorithm().id() + "-" + digest.encoded()), bytes);
+      }
+      return;
+    }
+    if (Files.exists(blobFile(digest))) {
+      Path dir = Files.createDirectories(config.root().resolve("quarantine"));
+      Files.move(blobFile(digest), dir.resolve(digest.algorithm().id() + "-" + digest.encoded()), StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
   /** Finishes deletions a crash interrupted (see {@link #recoverTrash}); the collector runs it. */
   public void finishInterruptedDeletes() throws IOException {
     recoverTrash();
