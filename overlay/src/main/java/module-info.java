@@ -10,4 +10,5 @@ module dev.strata.overlay {
 
   exports dev.strata.overlay;
   exports dev.strata.overlay.changeset;
+  exports dev.strata.overlay.tree;
 }

@@ -4,9 +4,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.overlay.changeset.ApplyOptions;
 import dev.strata.overlay.changeset.ApplyResult;
 import dev.strata.overlay.changeset.ApplyTarget;
+import dev.strata.overlay.changeset.Compression;
+import dev.strata.overlay.changeset.DiffOptions;
+import dev.strata.overlay.changeset.DiffResult;
+import dev.strata.overlay.changeset.LayerDiffer;
 import dev.strata.overlay.changeset.LayerApplier;
 import dev.strata.overlay.changeset.OverlayXattrs;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +29,8 @@ import picocli.CommandLine.Spec;
 /** {@code strata layer ...}: layer changesets on plain directories, without the store. */
 @Command(
     name = "layer",
-    description = "Apply layers to directories.",
-    subcommands = {LayerCommand.Apply.class})
+    description = "Apply layers to directories and diff directories into layers.",
+    subcommands = {LayerCommand.Apply.class, LayerCommand.Diff.class})
 final class LayerCommand {
 
   @Command(
@@ -89,6 +98,104 @@ final class LayerCommand {
         Output.json(out, node);
       } else {
         out.println(result.diffId());
+        out.flush();
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "diff",
+      description = {
+        "Write the layer that turns LOWER into UPPER to FILE and print its diffID and digest.",
+        "With --overlay-upper, read only an overlayfs upper directory over its --lower directories",
+        "(nearest first); both forms give the same bytes for the same change."
+      })
+  static final class Diff implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "LOWER UPPER", arity = "0..2", description = "The trees before and after (double walk).")
+    List<Path> trees = List.of();
+
+    @Option(names = "--overlay-upper", paramLabel = "UPPER", description = "An overlayfs upper directory.")
+    Path overlayUpper;
+
+    @Option(names = "--lower", paramLabel = "DIR", arity = "1..*", description = "With --overlay-upper: lower directories, nearest first.")
+    List<Path> lowers = List.of();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "Where to write the layer.")
+    Path output;
+
+    @Option(names = "--compression", paramLabel = "none|gzip|zstd", defaultValue = "none", description = "Compression (default: ${DEFAULT-VALUE}).")
+    String compression;
+
+    @Option(names = "--level", paramLabel = "N", description = "Compression level (gzip 1-9, zstd 1-22).")
+    Integer level;
+
+    @Option(names = "--source-date-epoch", paramLabel = "N", description = "Clamp times newer than N (seconds since the epoch) to N.")
+    Long sourceDateEpoch;
+
+    @Option(names = "--userxattr", description = "With --overlay-upper: the mount used userxattr (user.overlay.opaque).")
+    boolean userXattr;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      boolean overlay = overlayUpper != null;
+      if (overlay ? !trees.isEmpty() : trees.size() != 2 || !lowers.isEmpty()) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "give LOWER UPPER, or --overlay-upper UPPER --lower DIR...");
+      }
+      Compression c = switch (compression.toLowerCase(Locale.ROOT)) {
+        case "none" -> Compression.NONE;
+        case "gzip" -> Compression.GZIP;
+        case "zstd" -> Compression.ZSTD;
+        default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--compression must be none, gzip or zstd");
+      };
+      DiffOptions options = level == null ? DiffOptions.defaults().withCompression(c)
+          : DiffOptions.defaults().withCompression(c, level);
+      if (sourceDateEpoch != null) {
+        options = options.withSourceDateEpoch(Instant.ofEpochSecond(sourceDateEpoch));
+      }
+      if (userXattr) {
+        options = options.withOverlayXattrs(OverlayXattrs.USER);
+      }
+      Path absolute = output.toAbsolutePath();
+      Path tmp = Files.createTempFile(absolute.getParent(), ".strata-diff", ".tmp");
+      DiffResult r;
+      try {
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+          r = overlay
+              ? LayerDiffer.create().diffOverlay(overlayUpper, lowers, out, options)
+              : LayerDiffer.create().diff(trees.get(0), trees.get(1), out, options);
+        }
+        Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        ObjectNode node = Output.object();
+        node.put("diffId", r.diffId().toString());
+        node.put("digest", r.digest().toString());
+        node.put("size", r.size());
+        node.put("mediaType", r.mediaType());
+        node.put("entries", r.entries());
+        node.put("files", r.files());
+        node.put("directories", r.directories());
+        node.put("symlinks", r.symlinks());
+        node.put("hardlinks", r.hardlinks());
+        node.put("specials", r.specials());
+        node.put("whiteouts", r.whiteouts());
+        node.put("opaques", r.opaques());
+        node.put("bytes", r.bytes());
+        Output.json(out, node);
+      } else {
+        out.println("diffID " + r.diffId());
+        out.println("digest " + r.digest());
         out.flush();
       }
       return 0;

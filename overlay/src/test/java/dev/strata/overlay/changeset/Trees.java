@@ -13,14 +13,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /** Test helpers: tree snapshots, the root requirement, xattr reads. */
-final class Trees {
+public final class Trees {
   private Trees() {}
 
   /**
    * Everything about a tree a breakout could change: per path its type, mode, owner, size, mtime,
    * link target and content digest. Never follows a symlink.
    */
-  static Map<String, String> snapshot(Path dir) {
+  public static Map<String, String> snapshot(Path dir) {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : (Iterable<Path>) walk::iterator) {
@@ -43,7 +43,7 @@ final class Trees {
   }
 
   /** Whether this JVM runs as root (uid 0). */
-  static boolean isRoot() {
+  public static boolean isRoot() {
     try {
       return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
     } catch (IOException e) {
@@ -55,7 +55,7 @@ final class Trees {
    * Skips the calling test when not root; under CI ({@code CI=true}) fails instead, so a CI run
    * can never go green by skipping the privileged checks.
    */
-  static void requireRoot(String why) {
+  public static void requireRoot(String why) {
     if (isRoot()) {
       return;
     }
@@ -67,7 +67,7 @@ final class Trees {
   }
 
   /** The xattr {@code name} of {@code path} without following symlinks, or null. */
-  static byte[] xattr(Path path, String name) throws IOException, InterruptedException {
+  public static byte[] xattr(Path path, String name) throws IOException, InterruptedException {
     Process p = new ProcessBuilder("getfattr", "-h", "--only-values", "-n", name, "--absolute-names", path.toString())
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     byte[] value = p.getInputStream().readAllBytes();
@@ -75,7 +75,7 @@ final class Trees {
   }
 
   /** All xattrs of {@code path} (every namespace), hex, as getfattr prints them. */
-  static String xattrs(Path path) throws IOException, InterruptedException {
+  public static String xattrs(Path path) throws IOException, InterruptedException {
     Process p = new ProcessBuilder("getfattr", "-h", "-d", "-m", "-", "-e", "hex", "--absolute-names", path.toString())
         .redirectErrorStream(true).start();
     String text = new String(p.getInputStream().readAllBytes());
@@ -84,7 +84,7 @@ final class Trees {
   }
 
   /** Runs a command, failing the test when it fails. */
-  static String run(Path dir, String... command) throws IOException, InterruptedException {
+  public static String run(Path dir, String... command) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
