@@ -1,9 +1,7 @@
 package dev.strata.gc.internal;
 
-import dev.strata.core.content.ContentInfo;
 import dev.strata.core.content.IngestStatus;
 import dev.strata.core.digest.Digest;
-import dev.strata.core.error.InvalidArgumentException;
 import dev.strata.core.image.GcLabels;
 import dev.strata.core.image.Image;
 import dev.strata.core.internal.content.LmdbContentStore;
@@ -73,15 +71,15 @@ public final class StoreGraph implements ResourceGraph {
         graph.edge(node, resourceNode(resource));
       }
     }
-    for (ContentInfo info : content.all(txn)) {
-      Node node = blob(info.digest());
+    content.scan(txn, (digest, size, labels) -> {
+      Node node = new Node(NodeType.CONTENT, digest);
       graph.collectable.add(node);
-      graph.sizes.put(node, info.size());
-      if (info.labels().containsKey(GcLabels.ROOT)) {
+      graph.sizes.put(node, size);
+      if (labels.containsKey(GcLabels.ROOT)) {
         graph.roots.add(node);
       }
-      info.labels().forEach((key, value) -> graph.labelEdge(node, key, value));
-    }
+      labels.forEach((key, value) -> graph.labelEdge(node, key, value));
+    });
     snapshotters.forEach((backend, snapshotter) -> {
       for (Map.Entry<String, SnapshotRecord> e : snapshotter.records(txn).entrySet()) {
         SnapshotRecord record = e.getValue();
@@ -145,13 +143,14 @@ public final class StoreGraph implements ResourceGraph {
     return snapshot(resource.type().substring(LeaseResource.SNAPSHOTS_PREFIX.length()), resource.id());
   }
 
-  /** Label edges; a label with a malformed digest is no edge (and no failure of the whole GC). */
+  /**
+   * Label edges. The value is used as the blob's key without parsing: a malformed one names no
+   * blob, so the edge leads nowhere (and fails nothing).
+   */
   private void labelEdge(Node from, String key, String value) {
     if (key.startsWith(GcLabels.CONTENT_PREFIX)) {
-      try {
-        edge(from, blob(Digest.parse(value)));
-      } catch (InvalidArgumentException e) {
-        // not a digest: not an edge
+      if (!value.isEmpty()) {
+        edge(from, new Node(NodeType.CONTENT, value));
       }
     } else if (key.startsWith(GcLabels.SNAPSHOT_PREFIX) && !value.isEmpty()) {
       edge(from, snapshot(key.substring(GcLabels.SNAPSHOT_PREFIX.length()), value));

@@ -45,6 +45,11 @@ record BlobRecord(long size, boolean inline, Instant createdAt, Instant updatedA
   }
 
   static BlobRecord decode(Digest digest, byte[] row) {
+    return decode(digest.toString(), row);
+  }
+
+  /** Decodes a row; {@code subject} names the blob in errors. */
+  static BlobRecord decode(String subject, byte[] row) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(row))) {
       if (in.readUnsignedByte() != FORMAT) {
         throw new IOException("unknown format");
@@ -53,8 +58,21 @@ record BlobRecord(long size, boolean inline, Instant createdAt, Instant updatedA
           in.readLong(), in.readBoolean(), Codec.readInstant(in), Codec.readInstant(in), Codec.readLabels(in));
     } catch (IOException e) {
       throw new CorruptContentException(
-          digest.toString(), "metadata of blob " + digest + " cannot be decoded: " + e.getMessage());
+          subject, "metadata of blob " + subject + " cannot be decoded: " + e.getMessage());
     }
+  }
+
+  /** Offset of the label count in a row: format, size, inline flag, two instants. */
+  private static final int LABELS_OFFSET = 1 + 8 + 1 + 12 + 12;
+
+  /** The size field of a row, read in place (for scans that need nothing else). */
+  static long sizeOf(byte[] row) {
+    return java.nio.ByteBuffer.wrap(row, 1, 8).getLong();
+  }
+
+  /** Whether a row carries any label, read in place. */
+  static boolean hasLabels(byte[] row) {
+    return row.length > LABELS_OFFSET + 3 && java.nio.ByteBuffer.wrap(row, LABELS_OFFSET, 4).getInt() != 0;
   }
 
   /** Binary helpers shared by the row formats. */
@@ -80,7 +98,8 @@ record BlobRecord(long size, boolean inline, Instant createdAt, Instant updatedA
 
     static Map<String, String> readLabels(DataInputStream in) throws IOException {
       int n = in.readInt();
-      Map<String, String> labels = new TreeMap<>();
+      // written in key order (writeLabels sorts), so insertion order is key order
+      Map<String, String> labels = n == 0 ? Map.of() : new java.util.LinkedHashMap<>(n * 2);
       for (int i = 0; i < n; i++) {
         labels.put(in.readUTF(), in.readUTF());
       }

@@ -273,6 +273,19 @@ public final class Lmdb implements AutoCloseable {
       return table.dbi.get(txn, key);
     }
 
+    /** Calls {@code visitor} for every entry whose key starts with {@code prefix}, in key order. */
+    public void forEach(Table table, byte[] prefix, java.util.function.BiConsumer<byte[], byte[]> visitor) {
+      KeyRange<byte[]> range = prefix.length == 0 ? KeyRange.all() : KeyRange.atLeast(prefix);
+      try (CursorIterable<byte[]> cursor = table.dbi.iterate(txn, range)) {
+        for (CursorIterable.KeyVal<byte[]> kv : cursor) {
+          if (!startsWith(kv.key(), prefix)) {
+            break;
+          }
+          visitor.accept(kv.key(), kv.val());
+        }
+      }
+    }
+
     /** Every entry whose key starts with {@code prefix}, in key order. */
     public List<Entry> scan(Table table, byte[] prefix) {
       List<Entry> entries = new ArrayList<>();
