@@ -5,12 +5,15 @@
 module dev.strata.snapshot {
   requires transitive dev.strata.core;
   requires transitive dev.strata.overlay;
+  requires com.fasterxml.jackson.databind;
   requires static org.jspecify;
 
   exports dev.strata.snapshot;
   exports dev.strata.snapshot.mount;
   exports dev.strata.snapshot.overlayfs;
+  exports dev.strata.snapshot.copy;
   exports dev.strata.snapshot.unpack;
+  exports dev.strata.snapshot.commit;
   // the collector reads and sweeps snapshot rows inside its own transactions
   exports dev.strata.snapshot.internal to
       dev.strata.gc;

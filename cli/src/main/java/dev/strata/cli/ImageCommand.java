@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
       ImageCommand.Ls.class,
       ImageCommand.Inspect.class,
       ImageCommand.Tag.class,
-      ImageCommand.Rm.class
+      ImageCommand.Rm.class,
+      FromDirCommand.class
     })
 final class ImageCommand {
   @ParentCommand StrataCommand strata;

@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
       SnapshotCommand.Ls.class,
       SnapshotCommand.Stat.class,
       SnapshotCommand.UsageVerb.class,
-      SnapshotCommand.Mounts.class
+      SnapshotCommand.Mounts.class,
+      SnapshotCommand.Diff.class
     })
 final class SnapshotCommand {
   @ParentCommand StrataCommand strata;
@@ -193,6 +194,37 @@ final class SnapshotCommand {
     @Override
     void run(Snapshotter snapshots) throws IOException {
       printMounts(out(), snapshots.mounts(key), json);
+    }
+  }
+
+  @Command(name = "diff", description = "Write a snapshot's changes over its parent as a layer; print diffID and digest.")
+  static final class Diff extends Verb {
+    @Parameters(paramLabel = "KEY") String key;
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE") java.nio.file.Path output;
+    @picocli.CommandLine.Mixin LayerWriting writing;
+
+    @Override
+    void run(Snapshotter snapshots) throws IOException {
+      dev.strata.overlay.changeset.DiffOptions options =
+          dev.strata.overlay.changeset.DiffOptions.defaults().withCompression(writing.options().compression());
+      if (writing.sourceDateEpoch != null) {
+        options = options.withSourceDateEpoch(java.time.Instant.ofEpochSecond(writing.sourceDateEpoch));
+      }
+      java.nio.file.Path temp = output.resolveSibling(output.getFileName() + ".tmp-" + java.util.UUID.randomUUID());
+      dev.strata.overlay.changeset.DiffResult result;
+      try (java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(temp))) {
+        result = dev.strata.snapshot.commit.SnapshotDiffer.diff(snapshots, key, out, options);
+      } catch (IOException | RuntimeException e) {
+        java.nio.file.Files.deleteIfExists(temp);
+        throw e;
+      }
+      java.nio.file.Files.move(temp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      if (writing.json) {
+        Output.json(out(), Output.object().put("diffId", result.diffId().toString()).put("digest", result.digest().toString()).put("size", result.size()).put("mediaType", result.mediaType()));
+      } else {
+        out().println("diffID " + result.diffId());
+        out().println("digest " + result.digest());
+      }
     }
   }
 

@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
       UnpackCommand.class,
       MountCommand.class,
       UmountCommand.class,
+      CommitCommand.class,
       GcCommand.class,
       LeaseCommand.class,
       DuCommand.class,

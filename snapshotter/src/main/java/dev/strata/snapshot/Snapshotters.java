@@ -2,6 +2,7 @@ package dev.strata.snapshot;
 
 import dev.strata.core.Storage;
 import dev.strata.core.error.InvalidArgumentException;
+import dev.strata.snapshot.copy.CopySnapshotter;
 import dev.strata.snapshot.overlayfs.OverlayfsSnapshotter;
 import java.io.IOException;
 import java.util.List;
@@ -15,7 +16,7 @@ public final class Snapshotters {
 
   /** The names of the available backends. */
   public static List<String> names() {
-    return List.of("overlay");
+    return List.of("overlay", "native");
   }
 
   /**
@@ -26,6 +27,7 @@ public final class Snapshotters {
   public static Snapshotter open(Storage storage, String name) throws IOException {
     return switch (name) {
       case "overlay" -> OverlayfsSnapshotter.open(storage);
+      case "native" -> CopySnapshotter.open(storage);
       default -> throw new InvalidArgumentException(name, "unknown snapshotter " + name + " (have: " + String.join(", ", names()) + ")");
     };
   }

@@ -206,8 +206,8 @@ public abstract class SnapshotterContract {
     Usage usage = snapshotter.usage("base");
     assertThat(usage.size()).isGreaterThanOrEqualTo(1 << 20);
     assertThat(usage.inodes()).isEqualTo(3);
-    layer("top", Optional.of("base"), t -> Files.writeString(t.resolve("tiny"), "t"));
-    assertThat(snapshotter.usage("top").size()).isLessThan(1 << 20);
+    // the same answer later: it was kept at commit, not measured again
+    assertThat(snapshotter.usage("base")).isEqualTo(usage);
   }
 
   @Test

@@ -35,6 +35,14 @@ class OverlayfsSnapshotterTest extends SnapshotterContract {
   }
 
   @Test
+  void usage_ofALayer_countsOnlyWhatItAdds() throws IOException {
+    layer("base", Optional.empty(), t -> Files.write(t.resolve("big"), new byte[1 << 20]));
+    layer("top", Optional.of("base"), t -> Files.writeString(t.resolve("tiny"), "t"));
+    assertThat(snapshotter.usage("top").size()).isLessThan(1 << 20);
+    assertThat(snapshotter.usage("top").inodes()).isEqualTo(1);
+  }
+
+  @Test
   void aStackOf500Layers_mountsPastTheOnePageOptionLimit() throws IOException {
     Optional<String> parent = Optional.empty();
     for (int i = 0; i < 499; i++) {

@@ -1,0 +1,47 @@
+package dev.strata.cli;
+
+import dev.strata.overlay.changeset.Compression;
+import dev.strata.snapshot.commit.CommitOptions;
+import dev.strata.snapshot.commit.CommitResult;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/** The options every command that writes a new layer and image shares. */
+final class LayerWriting {
+  @Option(names = "--compression", paramLabel = "none|gzip|zstd", description = "Layer compression (default zstd).")
+  String compression = "zstd";
+
+  @Option(names = "--source-date-epoch", paramLabel = "SECONDS", description = "Clamp times to this epoch (reproducible output).")
+  Long sourceDateEpoch;
+
+  @Option(names = "--message", paramLabel = "TEXT", description = "Comment of the new history entry.")
+  String message;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  CommitOptions options() {
+    CommitOptions options = CommitOptions.defaults().withCompression(Compression.valueOf(compression.toUpperCase(Locale.ROOT)));
+    if (sourceDateEpoch != null) {
+      options = options.withSourceDateEpoch(Instant.ofEpochSecond(sourceDateEpoch));
+    }
+    return message == null ? options : options.withComment(message);
+  }
+
+  void print(PrintWriter out, CommitResult result) {
+    if (json) {
+      Output.json(
+          out,
+          Output.object()
+              .put("name", result.name())
+              .put("manifest", result.manifest().digest().toString())
+              .put("layer", result.layer().digest().toString())
+              .put("diffId", result.diffId().toString()));
+    } else {
+      out.println(result.manifest().digest());
+      out.flush();
+    }
+  }
+}

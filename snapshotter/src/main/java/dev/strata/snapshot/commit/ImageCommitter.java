@@ -1,0 +1,249 @@
+package dev.strata.snapshot.commit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.core.Storage;
+import dev.strata.core.content.ContentInfo;
+import dev.strata.core.content.ContentWriter;
+import dev.strata.core.content.LabelFilter;
+import dev.strata.core.content.ReadOption;
+import dev.strata.core.digest.Digest;
+import dev.strata.core.error.FailedPreconditionException;
+import dev.strata.core.image.GcLabels;
+import dev.strata.core.image.NewImage;
+import dev.strata.core.lease.LeaseResource;
+import dev.strata.core.oci.Descriptor;
+import dev.strata.core.oci.Manifest;
+import dev.strata.core.oci.MediaTypes;
+import dev.strata.core.oci.Platform;
+import dev.strata.overlay.changeset.Compression;
+import dev.strata.overlay.changeset.DiffOptions;
+import dev.strata.overlay.changeset.DiffResult;
+import dev.strata.overlay.changeset.LayerDiffer;
+import dev.strata.snapshot.SnapshotInfo;
+import dev.strata.snapshot.SnapshotKind;
+import dev.strata.snapshot.Snapshotter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Turns a tree into an image ({@code docker commit}, and {@code strata image from-dir}).
+ *
+ * <p>{@link #commit}: the changes of an active snapshot over its parent become one new layer
+ * (on overlay, read from the upper directory alone), appended to the image whose unpacked top
+ * snapshot is that parent: a new config (the diffID appended to {@code rootfs.diff_ids}, a history
+ * entry) and a new manifest in the base's format (OCI, or Docker schema 2 with a gzip layer).
+ * {@link #fromDirectory}: a single-layer image of a directory, reproducible by default (times
+ * clamped to the epoch, entries sorted).
+ *
+ * <p>Every blob is leased before it is committed, and the lease dropped after the image record
+ * is written, so a concurrent collection never takes half an image.
+ */
+public final class ImageCommitter {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration LEASE_EXPIRY = Duration.ofHours(1);
+
+  private final Storage storage;
+  private final Snapshotter snapshotter;
+  private final LayerDiffer differ = LayerDiffer.create();
+
+  /** A committer writing into {@code storage}, reading trees of {@code snapshotter}. */
+  public ImageCommitter(Storage storage, Snapshotter snapshotter) {
+    this.storage = storage;
+    this.snapshotter = snapshotter;
+  }
+
+  /**
+   * Commits the active snapshot {@code key} as the image {@code name} (created or moved).
+   *
+   * @throws FailedPreconditionException when {@code key} is not active, or its parent is the top
+   *     of no unpacked image
+   */
+  public CommitResult commit(String key, String name, CommitOptions options) throws IOException {
+    SnapshotInfo info = snapshotter.stat(key);
+    if (info.kind() != SnapshotKind.ACTIVE) {
+      throw new FailedPreconditionException(key, "snapshot " + key + " is " + info.kind() + ": only an active snapshot can be committed to an image");
+    }
+    Base base = info.parent().isPresent() ? baseOf(info.parent().get()) : Base.empty();
+    return write(name, base, options, "strata commit " + key, (out, diffOptions) -> SnapshotDiffer.diff(snapshotter, key, out, diffOptions));
+  }
+
+  /** Makes the single-layer image {@code name} of the directory {@code dir}. */
+  public CommitResult fromDirectory(Path dir, String name, CommitOptions options) throws IOException {
+    CommitOptions reproducible = options.sourceDateEpoch().isPresent() ? options : options.withSourceDateEpoch(Instant.EPOCH);
+    Path empty = Files.createTempDirectory("strata-empty");
+    try {
+      return write(name, Base.empty(), reproducible, "strata image from-dir", (out, o) -> differ.diff(empty, dir, out, o));
+    } finally {
+      Files.deleteIfExists(empty);
+    }
+  }
+
+  /** Writes a layer to a stream. */
+  @FunctionalInterface
+  private interface LayerSource {
+    DiffResult write(OutputStream out, DiffOptions options) throws IOException;
+  }
+
+  /** The image a commit builds on: its manifest and config, or nothing. */
+  private record Base(Optional<Manifest> manifest, ObjectNode config) {
+    static Base empty() {
+      ObjectNode config = JSON.createObjectNode();
+      Platform host = Platform.host();
+      config.put("architecture", host.architecture());
+      config.put("os", host.os());
+      config.putObject("config");
+      ObjectNode rootfs = config.putObject("rootfs");
+      rootfs.put("type", "layers");
+      rootfs.putArray("diff_ids");
+      return new Base(Optional.empty(), config);
+    }
+
+    boolean docker() {
+      return manifest.isPresent() && MediaTypes.isDocker(manifest.get().mediaType());
+    }
+  }
+
+  private Base baseOf(String parent) throws IOException {
+    String label = GcLabels.SNAPSHOT_PREFIX + snapshotter.name();
+    ContentInfo config =
+        storage.content().list(LabelFilter.labelEquals(label, parent)).stream()
+            .findFirst()
+            .orElseThrow(() -> new FailedPreconditionException(parent, "parent snapshot " + parent + " is the top of no unpacked image: unpack the image first"));
+    ContentInfo manifestInfo =
+        storage.content().list(LabelFilter.labelEquals(GcLabels.CONFIG, config.digest().toString())).stream()
+            .findFirst()
+            .orElseThrow(() -> new FailedPreconditionException(config.digest().toString(), "no manifest refers to config " + config.digest()));
+    byte[] manifestBytes = read(manifestInfo.digest());
+    String mediaType = JSON.readTree(manifestBytes).path("mediaType").asText(MediaTypes.OCI_MANIFEST);
+    Manifest manifest = Manifest.parse(manifestBytes, mediaType, manifestInfo.digest().toString());
+    return new Base(Optional.of(manifest), (ObjectNode) JSON.readTree(read(config.digest())));
+  }
+
+  private CommitResult write(String name, Base base, CommitOptions options, String createdBy, LayerSource source) throws IOException {
+    String leaseId = "commit-" + UUID.randomUUID();
+    storage.leases().create(leaseId, LEASE_EXPIRY, Map.of());
+    try {
+      Compression compression = base.docker() && options.compression() == Compression.ZSTD ? Compression.GZIP : options.compression();
+      DiffOptions diffOptions = DiffOptions.defaults().withCompression(compression);
+      if (options.sourceDateEpoch().isPresent()) {
+        diffOptions = diffOptions.withSourceDateEpoch(options.sourceDateEpoch().get());
+      }
+      String ref = leaseId + "-layer";
+      storage.leases().addResource(leaseId, LeaseResource.ingest(ref));
+      DiffResult diff;
+      ContentWriter writer = storage.content().writer(ref);
+      try (writer) {
+        diff = source.write(new WriterStream(writer), diffOptions);
+        storage.leases().addResource(leaseId, LeaseResource.content(diff.digest()));
+        writer.commit(diff.size(), diff.digest());
+      }
+      String layerType = base.docker() ? dockerLayerType(compression) : diff.mediaType();
+      Descriptor layer = new Descriptor(layerType, diff.digest(), diff.size());
+
+      Instant created = options.sourceDateEpoch().orElse(storage.config().clock().instant());
+      ObjectNode config = base.config().deepCopy();
+      config.put("created", created.toString());
+      ObjectNode rootfs = config.has("rootfs") ? (ObjectNode) config.get("rootfs") : config.putObject("rootfs");
+      rootfs.put("type", "layers");
+      ArrayNode diffIds = rootfs.has("diff_ids") ? (ArrayNode) rootfs.get("diff_ids") : rootfs.putArray("diff_ids");
+      diffIds.add(diff.diffId().toString());
+      ArrayNode history = config.has("history") ? (ArrayNode) config.get("history") : config.putArray("history");
+      ObjectNode entry = history.addObject();
+      entry.put("created", created.toString());
+      entry.put("created_by", createdBy);
+      options.comment().ifPresent(c -> entry.put("comment", c));
+      byte[] configBytes = JSON.writeValueAsBytes(config);
+      String configType = base.docker() ? MediaTypes.DOCKER_CONFIG : MediaTypes.OCI_CONFIG;
+      Descriptor configDescriptor = put(leaseId, configBytes, configType, Map.of());
+
+      List<Descriptor> layers = new ArrayList<>(base.manifest().map(Manifest::layers).orElse(List.of()));
+      layers.add(layer);
+      String manifestType = base.docker() ? MediaTypes.DOCKER_MANIFEST : MediaTypes.OCI_MANIFEST;
+      byte[] manifestBytes = manifestJson(manifestType, configDescriptor, layers);
+      Descriptor manifest =
+          put(leaseId, manifestBytes, manifestType, GcLabels.forManifest(configDescriptor.digest(), layers.stream().map(Descriptor::digest).toList()));
+      storage.images().putAll(List.of(new NewImage(name, manifest)));
+      return new CommitResult(name, manifest, layer, diff.diffId());
+    } finally {
+      storage.leases().delete(leaseId);
+    }
+  }
+
+  private static String dockerLayerType(Compression compression) {
+    return compression == Compression.NONE ? MediaTypes.DOCKER_LAYER : MediaTypes.DOCKER_LAYER_GZIP;
+  }
+
+  private static byte[] manifestJson(String mediaType, Descriptor config, List<Descriptor> layers) throws IOException {
+    ObjectNode manifest = JSON.createObjectNode();
+    manifest.put("schemaVersion", 2);
+    manifest.put("mediaType", mediaType);
+    manifest.set("config", descriptorJson(config));
+    ArrayNode array = manifest.putArray("layers");
+    layers.forEach(l -> array.add(descriptorJson(l)));
+    return JSON.writeValueAsBytes(manifest);
+  }
+
+  private static JsonNode descriptorJson(Descriptor d) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("mediaType", d.mediaType());
+    node.put("digest", d.digest().toString());
+    node.put("size", d.size());
+    if (!d.annotations().isEmpty()) {
+      ObjectNode annotations = node.putObject("annotations");
+      d.annotations().forEach(annotations::put);
+    }
+    if (!d.urls().isEmpty()) {
+      ArrayNode urls = node.putArray("urls");
+      d.urls().forEach(urls::add);
+    }
+    return node;
+  }
+
+  private Descriptor put(String leaseId, byte[] bytes, String mediaType, Map<String, String> labels) throws IOException {
+    Digest digest = Digest.sha256(bytes);
+    storage.leases().addResource(leaseId, LeaseResource.content(digest));
+    try (ContentWriter writer = storage.content().writer(leaseId + "-" + digest.encoded())) {
+      writer.write(bytes, 0, bytes.length);
+      writer.commit(bytes.length, digest, labels);
+    }
+    return new Descriptor(mediaType, digest, bytes.length);
+  }
+
+  private byte[] read(Digest digest) throws IOException {
+    try (InputStream in = storage.content().open(digest, ReadOption.VERIFY)) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** A content writer seen as an output stream; closing it leaves the writer to its owner. */
+  private static final class WriterStream extends OutputStream {
+    private final ContentWriter writer;
+
+    WriterStream(ContentWriter writer) {
+      this.writer = writer;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      writer.write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      writer.write(b, off, len);
+    }
+  }
+}
