@@ -10,13 +10,11 @@ import dev.strata.snapshot.internal.DirectorySnapshotter;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Disk use per image, from the sizes kept at write time (blob rows, usage measured at snapshot
@@ -58,33 +56,34 @@ public final class DiskUsage {
               (LmdbLeaseManager) storage.leases(),
               backends,
               storage.config().clock().instant());
-      Map<Node, Set<Node>> reachedBy = new LinkedHashMap<>();
-      Map<Node, Integer> owners = new HashMap<>();
-      for (Node root : graph.roots()) {
-        if (root.type() == NodeType.IMAGE) {
-          Set<Node> reached = reach(graph, root);
+      Map<Integer, BitSet> reachedBy = new LinkedHashMap<>();
+      int[] owners = new int[graph.size()];
+      for (int root : graph.roots()) {
+        if (graph.node(root).type() == NodeType.IMAGE) {
+          BitSet reached = reach(graph, root);
           reachedBy.put(root, reached);
-          reached.forEach(n -> owners.merge(n, 1, Integer::sum));
+          reached.stream().forEach(n -> owners[n]++);
         }
       }
       List<ImageUsage> usages = new ArrayList<>();
-      for (Map.Entry<Node, Set<Node>> e : reachedBy.entrySet()) {
+      for (Map.Entry<Integer, BitSet> e : reachedBy.entrySet()) {
         long total = 0;
         long unique = 0;
-        for (Node n : e.getValue()) {
+        for (int n = e.getValue().nextSetBit(0); n >= 0; n = e.getValue().nextSetBit(n + 1)) {
           total += graph.size(n);
-          if (owners.get(n) == 1) {
+          if (owners[n] == 1) {
             unique += graph.size(n);
           }
         }
-        usages.add(new ImageUsage(e.getKey().key(), total, unique, total - unique));
+        usages.add(new ImageUsage(graph.node(e.getKey()).key(), total, unique, total - unique));
       }
       long content = 0;
       long snapshots = 0;
-      for (Node n : graph.all()) {
-        if (n.type() == NodeType.CONTENT) {
+      BitSet all = graph.collectable();
+      for (int n = all.nextSetBit(0); n >= 0; n = all.nextSetBit(n + 1)) {
+        if (graph.node(n).type() == NodeType.CONTENT) {
           content += graph.size(n);
-        } else if (n.type() == NodeType.SNAPSHOT) {
+        } else if (graph.node(n).type() == NodeType.SNAPSHOT) {
           snapshots += graph.size(n);
         }
       }
@@ -92,13 +91,15 @@ public final class DiskUsage {
     });
   }
 
-  private static Set<Node> reach(ResourceGraph graph, Node root) {
-    Set<Node> seen = new HashSet<>();
-    Deque<Node> todo = new ArrayDeque<>();
+  /** What {@code root} reaches, itself excluded: one image's share of the store. */
+  private static BitSet reach(StoreGraph graph, int root) {
+    BitSet seen = new BitSet(graph.size());
+    Deque<Integer> todo = new ArrayDeque<>();
     todo.push(root);
     while (!todo.isEmpty()) {
-      for (Node next : graph.references(todo.pop())) {
-        if (seen.add(next)) {
+      for (int next : graph.references(todo.pop())) {
+        if (!seen.get(next)) {
+          seen.set(next);
           todo.push(next);
         }
       }

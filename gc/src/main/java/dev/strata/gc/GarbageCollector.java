@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Removes what no root reaches: blobs, snapshots, expired leases and ingests. The rules are in
@@ -103,8 +102,7 @@ public final class GarbageCollector {
 
   private Marked mark(Lmdb.ReadTxn txn) {
     StoreGraph graph = StoreGraph.read(txn, content, images, leases, snapshotters, clock.instant());
-    Set<Node> reached = TriColorMarker.mark(graph);
-    return new Marked(graph, Sweeper.unreachable(graph, reached), txn.id());
+    return new Marked(graph, Sweeper.unreachable(graph, TriColorMarker.mark(graph)), txn.id());
   }
 
   /** Removes one node's rows inside {@code txn}; returns what to unlink after the commit. */

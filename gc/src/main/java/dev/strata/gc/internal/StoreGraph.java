@@ -12,18 +12,17 @@ import dev.strata.core.lease.Lease;
 import dev.strata.core.lease.LeaseResource;
 import dev.strata.gc.Node;
 import dev.strata.gc.NodeType;
-import dev.strata.gc.ResourceGraph;
+import dev.strata.gc.IndexedGraph;
 import dev.strata.snapshot.SnapshotKind;
 import dev.strata.snapshot.internal.DirectorySnapshotter;
 import dev.strata.snapshot.internal.SnapshotRecord;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The store as a {@link ResourceGraph}, read in one transaction. The rules (docs/gc.md):
@@ -38,11 +37,15 @@ import java.util.Set;
  *   <li>Collectable: blobs, snapshots, expired leases, expired ingests. Image records never are.
  * </ul>
  */
-public final class StoreGraph implements ResourceGraph {
-  private final Set<Node> roots = new LinkedHashSet<>();
-  private final Map<Node, List<Node>> edges = new HashMap<>();
-  private final Set<Node> collectable = new LinkedHashSet<>();
-  private final Map<Node, Long> sizes = new HashMap<>();
+public final class StoreGraph implements IndexedGraph {
+  private final Map<Node, Integer> index = new HashMap<>();
+  private final List<Node> nodes = new ArrayList<>();
+  private final BitSet roots = new BitSet();
+  private final BitSet collectable = new BitSet();
+  private long[] sizes = new long[1024];
+  private int[][] edges = new int[1024][];
+  private int[] edgeCounts = new int[1024];
+  private int[] rootArray;
 
   private StoreGraph() {}
 
@@ -56,70 +59,86 @@ public final class StoreGraph implements ResourceGraph {
       Instant now) {
     StoreGraph graph = new StoreGraph();
     for (Image image : images.all(txn)) {
-      Node node = new Node(NodeType.IMAGE, image.name());
-      graph.roots.add(node);
-      graph.edge(node, blob(image.target().digest()));
+      int node = graph.id(new Node(NodeType.IMAGE, image.name()));
+      graph.roots.set(node);
+      graph.edge(node, graph.id(blob(image.target().digest())));
     }
     for (Lease lease : leases.all(txn)) {
-      Node node = new Node(NodeType.LEASE, lease.id());
-      if (lease.isExpiredAt(now)) {
-        graph.collectable.add(node);
-      } else {
-        graph.roots.add(node);
-      }
+      int node = graph.id(new Node(NodeType.LEASE, lease.id()));
+      (lease.isExpiredAt(now) ? graph.collectable : graph.roots).set(node);
       for (LeaseResource resource : leases.resources(txn, lease.id())) {
-        graph.edge(node, resourceNode(resource));
+        graph.edge(node, graph.id(resourceNode(resource)));
       }
     }
     content.scan(txn, (digest, size, labels) -> {
-      Node node = new Node(NodeType.CONTENT, digest);
-      graph.collectable.add(node);
-      graph.sizes.put(node, size);
+      int node = graph.id(new Node(NodeType.CONTENT, digest));
+      graph.collectable.set(node);
+      graph.sizes[node] = size;
       if (labels.containsKey(GcLabels.ROOT)) {
-        graph.roots.add(node);
+        graph.roots.set(node);
       }
       labels.forEach((key, value) -> graph.labelEdge(node, key, value));
     });
     snapshotters.forEach((backend, snapshotter) -> {
       for (Map.Entry<String, SnapshotRecord> e : snapshotter.records(txn).entrySet()) {
         SnapshotRecord record = e.getValue();
-        Node node = snapshot(backend, e.getKey());
-        graph.collectable.add(node);
-        record.usage().ifPresent(u -> graph.sizes.put(node, u.size()));
+        int node = graph.id(snapshot(backend, e.getKey()));
+        graph.collectable.set(node);
+        if (record.usage().isPresent()) {
+          graph.sizes[node] = record.usage().get().size();
+        }
         boolean userMade = record.kind() != SnapshotKind.COMMITTED && !record.labels().containsKey(GcLabels.LEASED);
         if (userMade || record.labels().containsKey(GcLabels.ROOT)) {
-          graph.roots.add(node);
+          graph.roots.set(node);
         }
-        record.parent().ifPresent(p -> graph.edge(node, snapshot(backend, p)));
+        record.parent().ifPresent(p -> graph.edge(node, graph.id(snapshot(backend, p))));
       }
     });
     for (IngestStatus ingest : content.ingests(txn)) {
-      Node node = new Node(NodeType.INGEST, ingest.ref());
-      graph.collectable.add(node);
+      int node = graph.id(new Node(NodeType.INGEST, ingest.ref()));
+      graph.collectable.set(node);
       if (ingest.active() || ingest.expiresAt().isAfter(now)) {
-        graph.roots.add(node);
+        graph.roots.set(node);
       }
     }
+    graph.rootArray = graph.roots.stream().toArray();
     return graph;
   }
 
-  /** The size in bytes of a blob or committed snapshot (0 when unknown). */
+  /** The size in bytes of a blob or committed snapshot (0 when unknown or absent). */
   public long size(Node node) {
-    return sizes.getOrDefault(node, 0L);
+    Integer i = index.get(node);
+    return i == null ? 0 : sizes[i];
+  }
+
+  /** The size in bytes of node {@code index}. */
+  public long size(int index) {
+    return sizes[index];
   }
 
   @Override
-  public Collection<Node> roots() {
-    return roots;
+  public int size() {
+    return nodes.size();
   }
 
   @Override
-  public Collection<Node> references(Node node) {
-    return edges.getOrDefault(node, List.of());
+  public Node node(int i) {
+    return nodes.get(i);
   }
 
   @Override
-  public Collection<Node> all() {
+  public int[] roots() {
+    return rootArray;
+  }
+
+  @Override
+  public int[] references(int i) {
+    int count = edgeCounts[i];
+    return count == 0 ? new int[0] : (edges[i].length == count ? edges[i] : (edges[i] = Arrays.copyOf(edges[i], count)));
+  }
+
+  @Override
+  public BitSet collectable() {
     return collectable;
   }
 
@@ -147,17 +166,42 @@ public final class StoreGraph implements ResourceGraph {
    * Label edges. The value is used as the blob's key without parsing: a malformed one names no
    * blob, so the edge leads nowhere (and fails nothing).
    */
-  private void labelEdge(Node from, String key, String value) {
+  private void labelEdge(int from, String key, String value) {
     if (key.startsWith(GcLabels.CONTENT_PREFIX)) {
       if (!value.isEmpty()) {
-        edge(from, new Node(NodeType.CONTENT, value));
+        edge(from, id(new Node(NodeType.CONTENT, value)));
       }
     } else if (key.startsWith(GcLabels.SNAPSHOT_PREFIX) && !value.isEmpty()) {
-      edge(from, snapshot(key.substring(GcLabels.SNAPSHOT_PREFIX.length()), value));
+      edge(from, id(snapshot(key.substring(GcLabels.SNAPSHOT_PREFIX.length()), value)));
     }
   }
 
-  private void edge(Node from, Node to) {
-    edges.computeIfAbsent(from, k -> new ArrayList<>()).add(to);
+  /** The index of {@code node}, numbering it on first sight. */
+  private int id(Node node) {
+    Integer known = index.putIfAbsent(node, nodes.size());
+    if (known != null) {
+      return known;
+    }
+    int i = nodes.size();
+    nodes.add(node);
+    if (i == sizes.length) {
+      int n = i * 2;
+      sizes = Arrays.copyOf(sizes, n);
+      edges = Arrays.copyOf(edges, n);
+      edgeCounts = Arrays.copyOf(edgeCounts, n);
+    }
+    return i;
+  }
+
+  private void edge(int from, int to) {
+    int[] list = edges[from];
+    int count = edgeCounts[from];
+    if (list == null) {
+      list = edges[from] = new int[2];
+    } else if (count == list.length) {
+      list = edges[from] = Arrays.copyOf(list, count * 2);
+    }
+    list[count] = to;
+    edgeCounts[from] = count + 1;
   }
 }
