@@ -51,7 +51,7 @@ public final class DiskUsage {
       StoreGraph graph =
           StoreGraph.read(
               txn,
-              (LmdbContentStore) storage.content(),
+              ((LmdbContentStore) storage.content()).maintenance(),
               (LmdbImageStore) storage.images(),
               (LmdbLeaseManager) storage.leases(),
               backends,

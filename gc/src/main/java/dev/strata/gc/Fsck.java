@@ -9,6 +9,7 @@ import dev.strata.core.error.DigestMismatchException;
 import dev.strata.core.error.InvalidArgumentException;
 import dev.strata.core.image.GcLabels;
 import dev.strata.core.image.Image;
+import dev.strata.core.internal.content.ContentMaintenance;
 import dev.strata.core.internal.content.LmdbContentStore;
 import dev.strata.core.internal.image.LmdbImageStore;
 import dev.strata.core.internal.lmdb.Lmdb;
@@ -57,14 +58,16 @@ public final class Fsck {
   }
 
   private final Storage storage;
-  private final LmdbContentStore content;
+  private final ContentMaintenance content;
+  private final dev.strata.core.content.ContentStore store;
   private final LmdbImageStore images;
   private final Map<String, DirectorySnapshotter> snapshotters = new LinkedHashMap<>();
 
   /** An fsck of {@code storage} and its {@code snapshotters}. */
   public Fsck(Storage storage, List<Snapshotter> snapshotters) {
     this.storage = storage;
-    this.content = (LmdbContentStore) storage.content();
+    this.store = storage.content();
+    this.content = ((LmdbContentStore) storage.content()).maintenance();
     this.images = (LmdbImageStore) storage.images();
     for (Snapshotter s : snapshotters) {
       if (!(s instanceof DirectorySnapshotter d)) {
@@ -126,7 +129,7 @@ public final class Fsck {
     }
     for (String ref : expired) {
       try {
-        content.abort(ref);
+        store.abort(ref);
       } catch (RuntimeException e) {
         // a writer came back, or someone else aborted it
       }
@@ -137,9 +140,9 @@ public final class Fsck {
   private String checkBlob(ContentInfo info, Verification verification) throws IOException {
     try {
       if (verification == Verification.FULL) {
-        content.verify(info.digest());
+        store.verify(info.digest());
       } else {
-        try (var reader = content.reader(info.digest())) {
+        try (var reader = store.reader(info.digest())) {
           if (reader.size() != info.size()) {
             return "size " + reader.size() + ", recorded " + info.size();
           }

@@ -3,6 +3,7 @@ package dev.strata.gc;
 import dev.strata.core.Storage;
 import dev.strata.core.digest.Digest;
 import dev.strata.core.error.InvalidArgumentException;
+import dev.strata.core.internal.content.ContentMaintenance;
 import dev.strata.core.internal.content.LmdbContentStore;
 import dev.strata.core.internal.image.LmdbImageStore;
 import dev.strata.core.internal.lease.LmdbLeaseManager;
@@ -42,7 +43,7 @@ import java.util.Optional;
  */
 public final class GarbageCollector {
   private final Storage storage;
-  private final LmdbContentStore content;
+  private final ContentMaintenance content;
   private final LmdbImageStore images;
   private final LmdbLeaseManager leases;
   private final Map<String, DirectorySnapshotter> snapshotters = new LinkedHashMap<>();
@@ -51,7 +52,7 @@ public final class GarbageCollector {
   /** A collector of {@code storage}, whose snapshots live in {@code snapshotters}. */
   public GarbageCollector(Storage storage, List<Snapshotter> snapshotters) {
     this.storage = storage;
-    this.content = (LmdbContentStore) storage.content();
+    this.content = ((LmdbContentStore) storage.content()).maintenance();
     this.images = (LmdbImageStore) storage.images();
     this.leases = (LmdbLeaseManager) storage.leases();
     this.clock = storage.config().clock();

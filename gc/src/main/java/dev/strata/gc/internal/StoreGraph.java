@@ -4,7 +4,7 @@ import dev.strata.core.content.IngestStatus;
 import dev.strata.core.digest.Digest;
 import dev.strata.core.image.GcLabels;
 import dev.strata.core.image.Image;
-import dev.strata.core.internal.content.LmdbContentStore;
+import dev.strata.core.internal.content.ContentMaintenance;
 import dev.strata.core.internal.image.LmdbImageStore;
 import dev.strata.core.internal.lease.LmdbLeaseManager;
 import dev.strata.core.internal.lmdb.Lmdb.ReadTxn;
@@ -52,7 +52,7 @@ public final class StoreGraph implements IndexedGraph {
   /** Reads the graph of the whole store as {@code txn} sees it. */
   public static StoreGraph read(
       ReadTxn txn,
-      LmdbContentStore content,
+      ContentMaintenance content,
       LmdbImageStore images,
       LmdbLeaseManager leases,
       Map<String, DirectorySnapshotter> snapshotters,
