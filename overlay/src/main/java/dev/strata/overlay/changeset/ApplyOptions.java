@@ -1,5 +1,7 @@
 package dev.strata.overlay.changeset;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -11,40 +13,56 @@ import java.util.Optional;
  * @param overlayXattrs namespace of the opaque xattr in an overlay upper directory
  * @param mediaType the layer's media type when known; empty: detect the compression by magic
  * @param ownership whether to set the recorded uid/gid
+ * @param lowerDirs for {@link ApplyTarget#OVERLAY_UPPER}: the mount's lower directories, nearest
+ *     first (overlayfs' {@code lowerdir} order); a directory the applier must create in the upper
+ *     directory without a member of its own (the parent of a member) takes its mode, owner,
+ *     xattrs and mtime from the first of them that has that path, as containerd's applier does,
+ *     so the merged view keeps the lower directory's attributes. Unused for a plain tree.
  */
 public record ApplyOptions(
-    ApplyTarget target, OverlayXattrs overlayXattrs, Optional<String> mediaType, Ownership ownership) {
+    ApplyTarget target,
+    OverlayXattrs overlayXattrs,
+    Optional<String> mediaType,
+    Ownership ownership,
+    List<Path> lowerDirs) {
 
-  /** Checks that no component is null. */
+  /** Checks that no component is null; copies the list. */
   public ApplyOptions {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(overlayXattrs, "overlayXattrs");
     Objects.requireNonNull(mediaType, "mediaType");
     Objects.requireNonNull(ownership, "ownership");
+    lowerDirs = List.copyOf(lowerDirs);
   }
 
-  /** A plain tree, trusted xattrs, compression detected, owners set when root. */
+  /** A plain tree, trusted xattrs, compression detected, owners set when root, no lower directories. */
   public static ApplyOptions defaults() {
-    return new ApplyOptions(ApplyTarget.PLAIN, OverlayXattrs.TRUSTED, Optional.empty(), Ownership.WHEN_ROOT);
+    return new ApplyOptions(
+        ApplyTarget.PLAIN, OverlayXattrs.TRUSTED, Optional.empty(), Ownership.WHEN_ROOT, List.of());
   }
 
   /** These options with {@code target}. */
   public ApplyOptions withTarget(ApplyTarget target) {
-    return new ApplyOptions(target, overlayXattrs, mediaType, ownership);
+    return new ApplyOptions(target, overlayXattrs, mediaType, ownership, lowerDirs);
   }
 
   /** These options with {@code xattrs} as the overlay xattr namespace. */
   public ApplyOptions withOverlayXattrs(OverlayXattrs xattrs) {
-    return new ApplyOptions(target, xattrs, mediaType, ownership);
+    return new ApplyOptions(target, xattrs, mediaType, ownership, lowerDirs);
   }
 
   /** These options with the layer's media type, which then decides the compression. */
   public ApplyOptions withMediaType(String mediaType) {
-    return new ApplyOptions(target, overlayXattrs, Optional.of(mediaType), ownership);
+    return new ApplyOptions(target, overlayXattrs, Optional.of(mediaType), ownership, lowerDirs);
   }
 
   /** These options with {@code ownership}. */
   public ApplyOptions withOwnership(Ownership ownership) {
-    return new ApplyOptions(target, overlayXattrs, mediaType, ownership);
+    return new ApplyOptions(target, overlayXattrs, mediaType, ownership, lowerDirs);
+  }
+
+  /** These options with the overlay mount's lower directories, nearest first. */
+  public ApplyOptions withLowerDirs(List<Path> lowerDirs) {
+    return new ApplyOptions(target, overlayXattrs, mediaType, ownership, lowerDirs);
   }
 }

@@ -14,7 +14,8 @@ import dev.strata.core.digest.Digest;
  * @param hardlinks hard links created
  * @param specials device nodes and FIFOs created
  * @param whiteouts whiteout and opaque markers applied
- * @param skipped members left out by rule (device nodes without the privilege to make them)
+ * @param skipped members left out by rule: device nodes without the privilege to make them,
+ *     reserved {@code .wh..wh.*} names, whiteouts below a non-directory (they can name nothing)
  * @param bytes content bytes written to regular files (holes of sparse files not counted)
  */
 public record ApplyResult(

@@ -74,6 +74,44 @@ class LayerApplierFormatsTest {
   }
 
   @Test
+  void apply_ofATarEndingRightAfterTheLastMembersData_appliesItAndHashesTheBytesPresent() throws IOException {
+    String content = "a file whose size is not a multiple of 512\n";
+    byte[] full = new TarBuilder().dir("opt").file("opt/a", content).build();
+    int end = indexOf(full, content.getBytes(java.nio.charset.StandardCharsets.US_ASCII)) + content.length();
+    byte[] cut = Arrays.copyOf(full, end); // as umoci insert 0.4.7 writes it: no padding, no end blocks
+
+    ApplyResult r = apply(cut, ApplyOptions.defaults());
+
+    assertThat(base.resolve("root/opt/a")).hasContent(content);
+    assertThat(r.files()).isEqualTo(1);
+    assertThat(r.diffId()).isEqualTo(Digest.sha256(cut));
+  }
+
+  @Test
+  void apply_ofATarEndingInsideTheLastMembersData_isMalformedNamingIt() {
+    String content = "x".repeat(2000);
+    byte[] full = new TarBuilder().file("opt/a", content).build();
+    int end = indexOf(full, content.getBytes(java.nio.charset.StandardCharsets.US_ASCII)) + content.length() - 1;
+
+    assertThatThrownBy(() -> apply(Arrays.copyOf(full, end), ApplyOptions.defaults()))
+        .isInstanceOf(MalformedLayerException.class)
+        .hasMessageContaining("opt/a");
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new AssertionError("not in the tar");
+  }
+
+  @Test
   void apply_emptyStream_isAnEmptyLayer() throws IOException {
     ApplyResult r = apply(new byte[0], ApplyOptions.defaults());
     assertThat(r.entries()).isZero();

@@ -150,6 +150,43 @@ class LayerApplierWhiteoutTest {
     assertThat(root.resolve("n")).hasContent("layer");
   }
 
+  @Test
+  void apply_whiteoutBelowAFileTheLayerMadeInPlaceOfADirectory_isSkippedOnBothTargets() throws IOException {
+    for (ApplyOptions options : new ApplyOptions[] {plain(), upper()}) {
+      // umoci's form of "directory dir/sub became a file": the file, then whiteouts of the old children
+      byte[] tar = new TarBuilder().file("dir/sub", "now a file").file("dir/sub/.wh.old", "").build();
+
+      ApplyResult r = apply(tar, options);
+
+      assertThat(root.resolve("dir/sub")).isRegularFile().hasContent("now a file");
+      assertThat(r.skipped()).isEqualTo(1);
+      assertThat(r.whiteouts()).isZero();
+    }
+  }
+
+  @Test
+  void apply_whiteoutBelowALowerFile_isSkippedAndChangesNothing() throws IOException {
+    ApplyResult r = apply(new TarBuilder().file("gone/.wh.x", "").build(), plain());
+    assertThat(root.resolve("gone")).isRegularFile().hasContent("lower");
+    assertThat(r.skipped()).isEqualTo(1);
+  }
+
+  @Test
+  void apply_memberBelowAFileTheLayerMade_isStillRefused() {
+    byte[] tar = new TarBuilder().file("dir/sub", "now a file").file("dir/sub/x", "below a file").build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> apply(tar, plain()))
+        .isInstanceOf(UnsafeEntryException.class)
+        .hasMessageContaining("not a directory");
+  }
+
+  @Test
+  void apply_whiteoutBelowASymlinkLoop_isStillRefused() {
+    byte[] tar = new TarBuilder().symlink("loop", "loop").file("loop/.wh.x", "").build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> apply(tar, plain()))
+        .isInstanceOf(UnsafeEntryException.class)
+        .hasMessageContaining("loop");
+  }
+
   private static void assertWhiteout(Path p) throws IOException {
     assertThat(Files.readAttributes(p, "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS))
         .containsEntry("rdev", 0L)

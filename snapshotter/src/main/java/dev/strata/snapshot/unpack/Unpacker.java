@@ -24,6 +24,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -149,6 +150,11 @@ public final class Unpacker {
     // layers of a docker-archive as tar.gzip, and importing keeps its digests, hence its types.
     ApplyOptions options =
         ApplyOptions.defaults().withTarget(overlay ? ApplyTarget.OVERLAY_UPPER : ApplyTarget.PLAIN);
+    if (overlay) {
+      // parents the layer does not list get the lower directory's attributes (nearest first)
+      options = options.withLowerDirs(
+          mount.option("lowerdir").stream().flatMap(l -> Arrays.stream(l.split(":"))).map(Path::of).toList());
+    }
     try (InputStream in = storage.content().open(layer.digest(), ReadOption.VERIFY)) {
       return applier.apply(in, dir, options);
     }

@@ -41,15 +41,21 @@ final class Attributes {
 
   /** Owner and xattrs of {@code name} in {@code dir}, never following it. */
   void ownerAndXattrs(Fd dir, String name, TarEntry e, String entry) throws IOException {
-    if (chown) {
-      Posix.lchownat(dir, name, id(e.uid(), entry), id(e.gid(), entry), entry);
-    }
-    xattrs(dir, name, e, entry);
+    ownerAndXattrs(dir, name, e.uid(), e.gid(), e.xattrs(), entry);
   }
 
-  /** The member's xattrs on {@code name} in {@code dir} (the directory itself when empty). */
-  void xattrs(Fd dir, String name, TarEntry e, String entry) throws IOException {
-    for (Map.Entry<String, byte[]> x : e.xattrs().entrySet()) {
+  /** {@code uid}, {@code gid} and {@code xattrs} on {@code name} in {@code dir}, never following it. */
+  void ownerAndXattrs(Fd dir, String name, long uid, long gid, Map<String, byte[]> xattrs, String entry)
+      throws IOException {
+    if (chown) {
+      Posix.lchownat(dir, name, id(uid, entry), id(gid, entry), entry);
+    }
+    xattrs(dir, name, xattrs, entry);
+  }
+
+  /** {@code xattrs} on {@code name} in {@code dir} (the directory itself when empty). */
+  private void xattrs(Fd dir, String name, Map<String, byte[]> xattrs, String entry) throws IOException {
+    for (Map.Entry<String, byte[]> x : xattrs.entrySet()) {
       if (!Whiteouts.isOverlayXattr(x.getKey())) {
         tolerate(() -> Posix.lsetxattrat(dir, name, x.getKey(), x.getValue(), entry));
       }

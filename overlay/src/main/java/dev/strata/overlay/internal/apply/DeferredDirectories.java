@@ -21,14 +21,34 @@ import java.util.Map;
 final class DeferredDirectories {
   private record Pending(List<String> parts, long dev, long ino, int mode, Instant mtime, String entry) {}
 
-  private final Map<String, Pending> pending = new LinkedHashMap<>();
+  private record Inode(long dev, long ino) {}
 
+  private final Map<String, Pending> pending = new LinkedHashMap<>();
+  /** Implicit parents given a lower directory's attributes; a member for the same inode wins. */
+  private final Map<Inode, Pending> implicit = new LinkedHashMap<>();
+
+  /** A directory member: its mode and mtime, set at the end. */
   void add(EntryPath path, Stat dir, int mode, Instant mtime, String entry) {
     pending.put(path.path(), new Pending(path.parts(), dir.dev(), dir.ino(), mode, mtime, entry));
+    implicit.remove(new Inode(dir.dev(), dir.ino()));
+  }
+
+  /**
+   * A directory made for a member's parent that takes a lower directory's mode and mtime, unless a
+   * member of this layer names it too (before or after).
+   */
+  void addImplicit(List<String> parts, Stat dir, int mode, Instant mtime, String entry) {
+    for (Pending p : pending.values()) {
+      if (p.dev() == dir.dev() && p.ino() == dir.ino()) {
+        return;
+      }
+    }
+    implicit.put(new Inode(dir.dev(), dir.ino()), new Pending(List.copyOf(parts), dir.dev(), dir.ino(), mode, mtime, entry));
   }
 
   void apply(RootedTree tree) throws IOException {
     List<Pending> all = new ArrayList<>(pending.values());
+    all.addAll(implicit.values());
     all.sort(Comparator.comparingInt((Pending p) -> p.parts().size()).reversed());
     for (Pending p : all) {
       if (p.parts().isEmpty()) {

@@ -8,7 +8,6 @@ import static dev.strata.overlay.internal.posix.Posix.O_WRONLY;
 
 import dev.strata.overlay.changeset.MalformedLayerException;
 import dev.strata.overlay.changeset.UnsafeEntryException;
-import dev.strata.overlay.internal.posix.Directories;
 import dev.strata.overlay.internal.posix.Errno;
 import dev.strata.overlay.internal.posix.Errno.PosixException;
 import dev.strata.overlay.internal.posix.Fd;
@@ -22,10 +21,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Makes one non-whiteout member in its parent directory. Each maker first removes whatever the
- * name holds (a whole tree for a directory, fd-relative, never following a symlink), then creates
- * with an exclusive, non-following {@code *at} call, so the last member of a name wins and no
- * pre-existing symlink is ever written through.
+ * Makes one non-whiteout member in its parent directory. Each maker creates with an exclusive,
+ * non-following {@code *at} call; when the name is taken (EEXIST) it removes whatever the name
+ * holds (a whole tree for a directory, fd-relative, never following a symlink) and creates again,
+ * so the last member of a name wins and no pre-existing symlink is ever written through.
  */
 final class EntryWriter {
   private final RootedTree tree;
@@ -53,14 +52,23 @@ final class EntryWriter {
 
   void directory(Fd parent, Stat parentStat, EntryPath path, TarEntry e, String entry) throws IOException {
     String name = path.base();
-    Stat st = RootedTree.lstatOrNull(parent, name, entry);
-    if (st != null && !st.isDirectory()) {
-      Directories.removeAll(parent, name, entry);
-      st = null;
+    boolean made = true;
+    try {
+      Posix.mkdirat(parent, name, 0700, entry);
+    } catch (PosixException ex) {
+      if (ex.errno() != Errno.EEXIST) {
+        throw ex;
+      }
+      Stat st = Posix.lstatat(parent, name, entry);
+      if (st.isDirectory()) {
+        made = false; // a directory over a directory merges
+      } else {
+        tree.remove(parent, name, entry);
+        Posix.mkdirat(parent, name, 0700, entry);
+      }
     }
     DirentKey key = DirentKey.of(parentStat, name);
-    if (st == null) {
-      Posix.mkdirat(parent, name, 0700, entry);
+    if (made) {
       if (overlay != null && tree.isWhitedOut(key)) {
         overlay.opaque(parent, name, entry); // hides the lower directory the whiteout hid
       }
@@ -73,8 +81,7 @@ final class EntryWriter {
 
   void regular(Fd parent, Stat parentStat, String name, TarEntry e, InputStream data, String entry)
       throws IOException {
-    Directories.removeAll(parent, name, entry);
-    try (Fd fd = Posix.openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600, entry)) {
+    try (Fd fd = create(parent, name, entry)) {
       tree.touch(DirentKey.of(parentStat, name));
       SparseMap sparse = e.sparse();
       if (sparse == null) {
@@ -95,8 +102,15 @@ final class EntryWriter {
     if (target.isEmpty() || target.indexOf('\0') >= 0) {
       throw new UnsafeEntryException(entry, "symlink '" + entry + "' has an empty target or a NUL in it");
     }
-    Directories.removeAll(parent, name, entry);
-    Posix.symlinkat(target, parent, name, entry); // the target is data: never resolved here
+    try {
+      Posix.symlinkat(target, parent, name, entry); // the target is data: never resolved here
+    } catch (PosixException ex) {
+      if (ex.errno() != Errno.EEXIST) {
+        throw ex;
+      }
+      tree.remove(parent, name, entry);
+      Posix.symlinkat(target, parent, name, entry);
+    }
     tree.touch(DirentKey.of(parentStat, name));
     attributes.ownerAndXattrs(parent, name, e, entry);
     Attributes.modeAndTimes(parent, name, e.mode(), e.mtime(), true, entry);
@@ -133,8 +147,15 @@ final class EntryWriter {
         tree.touch(DirentKey.of(parentStat, name)); // a link to itself: keep what is there
         return;
       }
-      Directories.removeAll(parent, name, entry);
-      Posix.linkat(targetDir, target.base(), parent, name, entry);
+      try {
+        Posix.linkat(targetDir, target.base(), parent, name, entry);
+      } catch (PosixException ex) {
+        if (ex.errno() != Errno.EEXIST) {
+          throw ex;
+        }
+        tree.remove(parent, name, entry);
+        Posix.linkat(targetDir, target.base(), parent, name, entry);
+      }
       tree.touch(DirentKey.of(parentStat, name));
     } catch (PosixException ex) {
       if (ex.errno() == Errno.EXDEV || ex.errno() == Errno.EPERM || ex.errno() == Errno.EMLINK
@@ -148,9 +169,16 @@ final class EntryWriter {
 
   /** A device node or FIFO; a device node this process may not make (EPERM) is skipped. */
   void special(Fd parent, Stat parentStat, String name, TarEntry e, int type, String entry) throws IOException {
-    Directories.removeAll(parent, name, entry);
     try {
-      Posix.mknodat(parent, name, type | 0600, e.devMajor(), e.devMinor(), entry);
+      try {
+        Posix.mknodat(parent, name, type | 0600, e.devMajor(), e.devMinor(), entry);
+      } catch (PosixException ex) {
+        if (ex.errno() != Errno.EEXIST) {
+          throw ex;
+        }
+        tree.remove(parent, name, entry); // the kernel reports EEXIST before EPERM
+        Posix.mknodat(parent, name, type | 0600, e.devMajor(), e.devMinor(), entry);
+      }
     } catch (PosixException ex) {
       if (ex.errno() == Errno.EPERM && type != Posix.S_IFIFO) {
         counts.skipped++;
@@ -162,6 +190,24 @@ final class EntryWriter {
     attributes.ownerAndXattrs(parent, name, e, entry);
     Attributes.modeAndTimes(parent, name, e.mode(), e.mtime(), false, entry);
     counts.specials++;
+  }
+
+  /**
+   * A new regular file {@code name}, opened for writing. Created first (exclusive, not following)
+   * and the old entry removed only when the name is taken: a fresh tree, the common case, costs
+   * one call.
+   */
+  private Fd create(Fd parent, String name, String entry) throws IOException {
+    int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    try {
+      return Posix.openat(parent, name, flags, 0600, entry);
+    } catch (PosixException ex) {
+      if (ex.errno() != Errno.EEXIST) {
+        throw ex;
+      }
+      tree.remove(parent, name, entry);
+      return Posix.openat(parent, name, flags, 0600, entry);
+    }
   }
 
   private void copy(InputStream data, Fd fd, long offset, long length, String entry) throws IOException {

@@ -44,12 +44,24 @@ final class RootedTree implements AutoCloseable {
     void opaque(Fd parent, String name, String entry) throws IOException;
   }
 
+  /**
+   * Called when a missing parent directory was made (0755, the caller's owner): {@code parts} is
+   * its path below the root as resolved (it may hold {@code ..} after a relative symlink, which
+   * the kernel resolves inside the root).
+   */
+  interface ImplicitDirectoryMade {
+    void made(Fd parent, String name, List<String> parts, String entry) throws IOException;
+  }
+
   private final Fd root;
   private final Set<DirentKey> touched = new HashSet<>();
   private final Set<DirentKey> whitedOut = new HashSet<>();
   /** Parent paths already walked once (their components are marked touched). */
   private final Set<String> walked = new HashSet<>();
+  /** Bumped whenever an entry is removed or replaced: a directory descriptor kept since may be stale. */
+  private long generation;
   private WhiteoutReplaced onWhiteoutReplaced = (p, n, e) -> {};
+  private ImplicitDirectoryMade onImplicitDirectory = (p, n, parts, e) -> {};
 
   RootedTree(Fd root) {
     this.root = root;
@@ -61,6 +73,25 @@ final class RootedTree implements AutoCloseable {
 
   void onWhiteoutReplaced(WhiteoutReplaced hook) {
     this.onWhiteoutReplaced = hook;
+  }
+
+  void onImplicitDirectory(ImplicitDirectoryMade hook) {
+    this.onImplicitDirectory = hook;
+  }
+
+  /**
+   * How many removals this apply has made. A directory opened at one generation is still the one
+   * its path names while the generation is unchanged: only the applier writes the tree during an
+   * apply, and creating a name where none was cannot change how an existing path resolves.
+   */
+  long generation() {
+    return generation;
+  }
+
+  /** Removes {@code name} in {@code parent} whatever it is (never following it); see {@link Directories#removeAll}. */
+  void remove(Fd parent, String name, String entry) throws IOException {
+    generation++;
+    Directories.removeAll(parent, name, entry);
   }
 
   void touch(DirentKey key) {
@@ -105,6 +136,26 @@ final class RootedTree implements AutoCloseable {
     return dir;
   }
 
+  /**
+   * Opens the directory a whiteout member lives in, like {@link #openDirectory}, but returns null
+   * when a component of {@code parts} is not a directory (after following symlinks inside the
+   * root). Such a whiteout can name nothing: whoever made the non-directory, it already hides any
+   * lower directory of that name. umoci writes them when a layer replaces a directory by a file
+   * ({@code swap}, then {@code swap/.wh.inner}) and itself ignores them (its whiteout lookup
+   * treats ENOTDIR as "does not exist"). Nothing is written for it, so this relaxes no
+   * confinement rule; every other failure is refused as {@link #openDirectory} refuses it.
+   */
+  @Nullable Fd openWhiteoutParent(List<String> parts, String entry) throws IOException {
+    try {
+      return openDirectory(parts, entry);
+    } catch (UnsafeEntryException e) {
+      if (e.getCause() instanceof PosixException p && p.errno() == Errno.ENOTDIR) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
   /** Opens the existing directory {@code parts} names inside the root; empty when it is missing. */
   @Nullable Fd openExisting(List<String> parts, String entry) throws IOException {
     if (parts.isEmpty()) {
@@ -134,10 +185,33 @@ final class RootedTree implements AutoCloseable {
     }
   }
 
+  /**
+   * Resolves {@code parts} one component at a time, marking each as made by this layer and making
+   * what is missing. When the parent path was walked before (tars list parents first), the walk
+   * starts there: its components are marked already.
+   */
   private Fd walk(List<String> parts, String entry) throws IOException {
-    Deque<String> todo = new ArrayDeque<>(parts);
-    List<String> done = new ArrayList<>();
-    Fd cur = Posix.openat(root, ".", DIR_FLAGS, 0, entry);
+    int start = 0;
+    Fd cur = null;
+    if (parts.size() > 1) {
+      String prefix = String.join("/", parts.subList(0, parts.size() - 1));
+      if (walked.contains(prefix)) {
+        try {
+          cur = openat2(prefix, entry);
+          start = parts.size() - 1;
+        } catch (PosixException e) {
+          if (e.errno() != Errno.ENOENT && e.errno() != Errno.ENOTDIR) {
+            throw refusal(e, entry);
+          }
+          walked.remove(prefix); // replaced since: walk from the root
+        }
+      }
+    }
+    if (cur == null) {
+      cur = Posix.openat(root, ".", DIR_FLAGS, 0, entry);
+    }
+    Deque<String> todo = new ArrayDeque<>(parts.subList(start, parts.size()));
+    List<String> done = new ArrayList<>(parts.subList(0, start));
     int hops = 0;
     try {
       while (!todo.isEmpty()) {
@@ -172,10 +246,12 @@ final class RootedTree implements AutoCloseable {
               throw refusal(e, entry);
             }
             Posix.mkdirat(cur, comp, 0755, entry);
+            onImplicitDirectory.made(cur, comp, next, entry);
             opened = Posix.openat(cur, comp, DIR_FLAGS | O_NOFOLLOW, 0, entry);
           } else if (e.errno() == Errno.ENOTDIR && isWhitedOut(DirentKey.of(curStat, comp))) {
             // an overlay whiteout this layer made, now needed as a directory: replace it with an
             // opaque directory, which hides the lower one just as the whiteout did
+            generation++;
             Posix.unlinkat(cur, comp, 0, entry);
             Posix.mkdirat(cur, comp, 0755, entry);
             onWhiteoutReplaced.opaque(cur, comp, entry);
@@ -204,7 +280,7 @@ final class RootedTree implements AutoCloseable {
     Stat ds = Posix.lstatat(dir, "", entry);
     for (String child : Directories.list(dir, entry)) {
       if (!touched.contains(DirentKey.of(ds, child))) {
-        Directories.removeAll(dir, child, entry);
+        remove(dir, child, entry);
         continue;
       }
       Stat cs = lstatOrNull(dir, child, entry);

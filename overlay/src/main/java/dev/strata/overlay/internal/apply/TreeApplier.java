@@ -19,6 +19,7 @@ import java.lang.foreign.Arena;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -37,20 +38,28 @@ public final class TreeApplier implements LayerApplier {
     Counts counts = new Counts();
     try (LayerStream stream = LayerStream.open(layer, options.mediaType());
         RootedTree tree = new RootedTree(Posix.openTree(hostPath));
+        LowerDirectories lowers = LowerDirectories.open(overlay != null ? options.lowerDirs() : List.of());
         Arena arena = Arena.ofConfined()) {
-      if (overlay != null) {
-        tree.onWhiteoutReplaced(overlay::opaque);
-      }
       Attributes attributes = new Attributes(chown);
       DeferredDirectories directories = new DeferredDirectories();
+      if (overlay != null) {
+        tree.onWhiteoutReplaced(overlay::opaque);
+        if (!lowers.isEmpty()) {
+          tree.onImplicitDirectory(
+              (parent, name, parts, entry) -> copyLowerAttributes(lowers, attributes, directories, parent, name, parts, entry));
+        }
+      }
       EntryWriter writer =
           new EntryWriter(tree, attributes, directories, counts, overlay, arena.allocate(1 << 20));
       WhiteoutApplier whiteouts = new WhiteoutApplier(tree, overlay);
-      Session session = new Session(tree, writer, whiteouts, attributes, directories, counts);
-      TarReader reader = new TarReader(stream);
-      Optional<TarEntry> next;
-      while ((next = reader.next()).isPresent()) {
-        session.apply(next.get(), reader.content());
+      Session session;
+      try (ParentCache parents = new ParentCache(tree)) {
+        session = new Session(tree, parents, writer, whiteouts, attributes, directories, counts);
+        TarReader reader = new TarReader(stream);
+        Optional<TarEntry> next;
+        while ((next = reader.next()).isPresent()) {
+          session.apply(next.get(), reader.content());
+        }
       }
       stream.drain();
       directories.apply(tree);
@@ -69,9 +78,33 @@ public final class TreeApplier implements LayerApplier {
     }
   }
 
+  /**
+   * An upper directory made for a member's parent would show in the merged view as 0755, the
+   * caller's, now, instead of the lower directory it shadows: give it that directory's owner and
+   * xattrs now, its mode and mtime with the other directories at the end.
+   */
+  private static void copyLowerAttributes(
+      LowerDirectories lowers,
+      Attributes attributes,
+      DeferredDirectories directories,
+      Fd parent,
+      String name,
+      List<String> parts,
+      String entry)
+      throws IOException {
+    Optional<LowerDirectories.DirAttributes> lower = lowers.find(String.join("/", parts), entry);
+    if (lower.isEmpty()) {
+      return;
+    }
+    LowerDirectories.DirAttributes a = lower.get();
+    attributes.ownerAndXattrs(parent, name, a.uid(), a.gid(), a.xattrs(), entry);
+    directories.addImplicit(parts, Posix.lstatat(parent, name, entry), a.permissions(), a.mtime(), entry);
+  }
+
   /** One apply's members, dispatched by type. */
   private record Session(
       RootedTree tree,
+      ParentCache parents,
       EntryWriter writer,
       WhiteoutApplier whiteouts,
       Attributes attributes,
@@ -93,21 +126,26 @@ public final class TreeApplier implements LayerApplier {
           }
         }
         String base = path.base();
-        try (Fd parent = tree.openDirectory(path.parentParts(), entry)) {
-          Stat parentStat = Posix.lstatat(parent, "", entry);
-          if (base.startsWith(Whiteouts.PREFIX)) {
-            whiteout(parent, parentStat, base, entry);
-            return;
+        if (base.startsWith(Whiteouts.PREFIX)) {
+          try (Fd parent = tree.openWhiteoutParent(path.parentParts(), entry)) {
+            if (parent == null) {
+              counts.skipped++; // below a non-directory: it can name nothing (see openWhiteoutParent)
+              return;
+            }
+            whiteout(parent, Posix.lstatat(parent, "", entry), base, entry);
           }
-          switch (e.type()) {
-            case DIRECTORY -> writer.directory(parent, parentStat, path, e, entry);
-            case REGULAR -> writer.regular(parent, parentStat, base, e, data, entry);
-            case SYMLINK -> writer.symlink(parent, parentStat, base, e, entry);
-            case HARDLINK -> writer.hardlink(parent, parentStat, base, e, entry);
-            case CHAR_DEVICE -> writer.special(parent, parentStat, base, e, Posix.S_IFCHR, entry);
-            case BLOCK_DEVICE -> writer.special(parent, parentStat, base, e, Posix.S_IFBLK, entry);
-            case FIFO -> writer.special(parent, parentStat, base, e, Posix.S_IFIFO, entry);
-          }
+          return;
+        }
+        Fd parent = parents.open(path.parentParts(), entry);
+        Stat parentStat = parents.stat();
+        switch (e.type()) {
+          case DIRECTORY -> writer.directory(parent, parentStat, path, e, entry);
+          case REGULAR -> writer.regular(parent, parentStat, base, e, data, entry);
+          case SYMLINK -> writer.symlink(parent, parentStat, base, e, entry);
+          case HARDLINK -> writer.hardlink(parent, parentStat, base, e, entry);
+          case CHAR_DEVICE -> writer.special(parent, parentStat, base, e, Posix.S_IFCHR, entry);
+          case BLOCK_DEVICE -> writer.special(parent, parentStat, base, e, Posix.S_IFBLK, entry);
+          case FIFO -> writer.special(parent, parentStat, base, e, Posix.S_IFIFO, entry);
         }
       } catch (PosixException ex) {
         throw RootedTree.refusal(ex, entry);

@@ -1,6 +1,5 @@
 package dev.strata.overlay.internal.apply;
 
-import dev.strata.overlay.internal.posix.Directories;
 import dev.strata.overlay.internal.posix.Fd;
 import dev.strata.overlay.internal.posix.Posix;
 import dev.strata.overlay.internal.posix.Stat;
@@ -39,7 +38,7 @@ final class WhiteoutApplier {
       }
       return;
     }
-    Directories.removeAll(parent, name, entry);
+    tree.remove(parent, name, entry);
     if (overlay != null) {
       overlay.whiteout(parent, name, entry);
       tree.whitedOut(key);

@@ -16,8 +16,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Rules (Go's archive/tar, which produced and reads most layers, where POSIX leaves room):
  * header-only types (links, directories, devices, FIFOs) carry no data whatever their size field
- * says; EOF at a header boundary ends the archive like the two zero blocks do; a type flag outside
- * the list in {@link TarType} is refused.
+ * says; EOF at a header boundary ends the archive like the two zero blocks do, and so does EOF
+ * inside the zero padding after a member's complete data ({@code umoci insert} 0.4.7 ends its
+ * layers right after the last member's data); EOF inside a header or a member's data is a
+ * truncated archive; a type flag outside the list in {@link TarType} is refused.
  */
 public final class TarReader {
   /** Cap on one GNU long name or PAX header: a hostile size must not make us allocate it. */
@@ -29,6 +31,7 @@ public final class TarReader {
   private long position;
   private long remaining; // data bytes of the current member not yet read
   private long padding; // zero bytes after the current member's data
+  private boolean ended; // EOF met in a member's padding: the archive ends there
   private String current = "";
 
   public TarReader(InputStream in) {
@@ -42,7 +45,10 @@ public final class TarReader {
 
   /** The next member, skipping what is left of the current one; empty at the end of the archive. */
   public Optional<TarEntry> next() throws IOException {
-    skipRest();
+    skipRest(true);
+    if (ended) {
+      return Optional.empty();
+    }
     PaxHeaders pax = new PaxHeaders();
     @Nullable String longName = null;
     @Nullable String longLink = null;
@@ -246,11 +252,16 @@ public final class TarReader {
     padding = (HeaderBlock.SIZE - size % HeaderBlock.SIZE) % HeaderBlock.SIZE;
     current = "header at offset " + at;
     byte[] data = content().readNBytes((int) size);
-    skipRest();
+    skipRest(false); // a PAX or long-name header must be followed by its member
     return data;
   }
 
-  private void skipRest() throws IOException {
+  /**
+   * Skips the rest of the current data and its padding. With {@code eofEndsInPadding}, EOF inside
+   * the padding (the data itself complete) ends the archive rather than truncating it, as Go's
+   * archive/tar reads it: the padding carries nothing.
+   */
+  private void skipRest(boolean eofEndsInPadding) throws IOException {
     InputStream data = content();
     byte[] skip = new byte[8192];
     while (data.read(skip, 0, skip.length) >= 0) {
@@ -259,7 +270,12 @@ public final class TarReader {
     while (padding > 0) {
       int n = in.read(skip, 0, (int) Math.min(padding, skip.length));
       if (n < 0) {
-        throw truncated();
+        if (!eofEndsInPadding) {
+          throw truncated();
+        }
+        padding = 0;
+        ended = true;
+        return;
       }
       padding -= n;
       position += n;

@@ -108,4 +108,80 @@ class TarReaderTest {
     assertThat(reader.next().orElseThrow().type()).isEqualTo(TarType.DIRECTORY);
     assertThat(reader.next().orElseThrow().name()).isEqualTo("f");
   }
+
+  /** Two members, "a" (3 bytes) and "b" (700 bytes), each padded, no end-of-archive blocks. */
+  private static byte[] twoMembersWithoutEndBlocks() {
+    ByteArrayOutputStream tar = new ByteArrayOutputStream();
+    tar.writeBytes(header("a", '0', 3));
+    tar.writeBytes("abc".getBytes(StandardCharsets.US_ASCII));
+    pad(tar, 3);
+    tar.writeBytes(header("b", '0', 700));
+    tar.writeBytes(new byte[700]);
+    pad(tar, 700);
+    return tar.toByteArray();
+  }
+
+  private static void readAll(TarReader reader) throws IOException {
+    while (reader.next().isPresent()) {
+      reader.content().readAllBytes();
+    }
+  }
+
+  @Test
+  void next_whenTheStreamEndsRightAfterTheLastMembersData_endsTheArchive() throws IOException {
+    byte[] full = twoMembersWithoutEndBlocks();
+    byte[] cut = java.util.Arrays.copyOf(full, 1024 + 512 + 700); // umoci insert 0.4.7: no padding, no zero blocks
+    TarReader reader = new TarReader(new ByteArrayInputStream(cut));
+    assertThat(reader.next().orElseThrow().name()).isEqualTo("a");
+    assertThat(reader.next().orElseThrow().name()).isEqualTo("b");
+    assertThat(reader.content().readAllBytes()).hasSize(700);
+    assertThat(reader.next()).isEmpty();
+    assertThat(reader.position()).isEqualTo(cut.length);
+  }
+
+  @Test
+  void next_whenTheStreamEndsInsideTheLastMembersPadding_endsTheArchive() throws IOException {
+    byte[] cut = java.util.Arrays.copyOf(twoMembersWithoutEndBlocks(), 1024 + 512 + 700 + 100);
+    TarReader reader = new TarReader(new ByteArrayInputStream(cut));
+    assertThat(reader.next()).isPresent();
+    assertThat(reader.next()).isPresent(); // its data left unread: skipping it meets the EOF
+    assertThat(reader.next()).isEmpty();
+  }
+
+  @Test
+  void next_whenTheStreamEndsAtAHeaderBoundary_endsTheArchive() throws IOException {
+    byte[] tar = twoMembersWithoutEndBlocks();
+    TarReader reader = new TarReader(new ByteArrayInputStream(tar));
+    readAll(reader);
+    assertThat(reader.position()).isEqualTo(tar.length);
+  }
+
+  @Test
+  void next_whenTheStreamEndsInsideAMembersData_isTruncatedNamingIt() {
+    byte[] cut = java.util.Arrays.copyOf(twoMembersWithoutEndBlocks(), 1024 + 512 + 699);
+    TarReader reader = new TarReader(new ByteArrayInputStream(cut));
+    assertThatThrownBy(() -> readAll(reader))
+        .isInstanceOf(MalformedLayerException.class)
+        .hasMessageContaining("truncated")
+        .hasMessageContaining("'b'");
+  }
+
+  @Test
+  void next_whenTheStreamEndsInsideAHeader_isTruncated() {
+    byte[] cut = java.util.Arrays.copyOf(twoMembersWithoutEndBlocks(), 1024 + 200);
+    TarReader reader = new TarReader(new ByteArrayInputStream(cut));
+    assertThatThrownBy(() -> readAll(reader))
+        .isInstanceOf(MalformedLayerException.class)
+        .hasMessageContaining("inside a header");
+  }
+
+  @Test
+  void next_whenTheStreamEndsInsideAPaxHeadersPadding_isTruncated() {
+    byte[] pax = record("path", "long".getBytes(StandardCharsets.US_ASCII));
+    ByteArrayOutputStream tar = new ByteArrayOutputStream();
+    tar.writeBytes(header("PaxHeaders/f", 'x', pax.length));
+    tar.writeBytes(pax);
+    TarReader reader = new TarReader(new ByteArrayInputStream(tar.toByteArray()));
+    assertThatThrownBy(reader::next).isInstanceOf(MalformedLayerException.class).hasMessageContaining("truncated");
+  }
 }
