@@ -49,6 +49,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ChangesetBenchmark {
   private Path base;
   private Path layer;
+  private Path layerGz;
+  private Path layerZst;
+  private Path tree;
   private Path target;
   private Path lower;
   private Path upper;
@@ -60,6 +63,12 @@ public class ChangesetBenchmark {
     base = Files.createTempDirectory(Path.of("/var/tmp"), "strata-changeset-bench");
     layer = base.resolve("doc.tar");
     run("tar", "--format=posix", "--xattrs", "-cf", layer.toString(), "-C", "/usr/share", "doc");
+    layerGz = base.resolve("doc.tar.gz");
+    layerZst = base.resolve("doc.tar.zst");
+    run("sh", "-c", "gzip -c " + layer + " > " + layerGz);
+    run("sh", "-c", "zstd -q -c " + layer + " > " + layerZst);
+    tree = Files.createDirectories(base.resolve("tree"));
+    run("tar", "--xattrs", "--xattrs-include=*", "--same-owner", "-xpf", layer.toString(), "-C", tree.toString());
     lower = Files.createDirectories(base.resolve("lower"));
     run("bash", "-c", "cd " + lower + " && for d in $(seq 0 299); do mkdir d$d; for f in $(seq 0 199); do echo $d.$f > d$d/f$f; done; done");
     upper = Files.createDirectories(base.resolve("upper"));
@@ -112,6 +121,46 @@ public class ChangesetBenchmark {
   public int applyGnuTar() throws Exception {
     Files.createDirectories(target);
     return run("tar", "--xattrs", "--xattrs-include=*", "--same-owner", "-xpf", layer.toString(), "-C", target.toString());
+  }
+
+  @Benchmark
+  public Object applyStrataGzip() throws IOException {
+    try (InputStream in = Files.newInputStream(layerGz)) {
+      return LayerApplier.create().apply(in, target, ApplyOptions.defaults());
+    }
+  }
+
+  /** The peer of a gzip layer: {@code gzip -dc | tar -x} (pigz is not installed here). */
+  @Benchmark
+  public int applyGunzipTar() throws Exception {
+    Files.createDirectories(target);
+    return run("sh", "-c", "gzip -dc " + layerGz + " | tar --xattrs --xattrs-include='*' --same-owner -xpf - -C " + target);
+  }
+
+  @Benchmark
+  public Object applyStrataZstd() throws IOException {
+    try (InputStream in = Files.newInputStream(layerZst)) {
+      return LayerApplier.create().apply(in, target, ApplyOptions.defaults());
+    }
+  }
+
+  /** The peer of a zstd layer: {@code zstd -dc | tar -x}. */
+  @Benchmark
+  public int applyUnzstdTar() throws Exception {
+    Files.createDirectories(target);
+    return run("sh", "-c", "zstd -q -dc " + layerZst + " | tar --xattrs --xattrs-include='*' --same-owner -xpf - -C " + target);
+  }
+
+  /** What the native snapshotter's prepare does to a parent's tree. */
+  @Benchmark
+  public Object copyTreeCopier() throws IOException {
+    return dev.strata.overlay.tree.TreeCopier.copy(tree, target);
+  }
+
+  /** The peer of the native prepare: {@code cp -a --reflink=auto}. */
+  @Benchmark
+  public int copyCpA() throws Exception {
+    return run("cp", "-a", "--reflink=auto", tree.toString(), target.toString());
   }
 
   @Benchmark
