@@ -16,7 +16,8 @@ final class BenchStore {
 
   /** A fresh store in a temporary directory under the working directory (the disk, not tmpfs). */
   static Storage fresh(String name) throws IOException {
-    Path dir = Files.createTempDirectory(Path.of(System.getProperty("strata.bench.dir", "target")).toAbsolutePath(), name);
+    Path parent = Files.createDirectories(Path.of(System.getProperty("strata.bench.dir", "target")).toAbsolutePath());
+    Path dir = Files.createTempDirectory(parent, name);
     return Storage.open(StorageConfig.at(dir));
   }
 
