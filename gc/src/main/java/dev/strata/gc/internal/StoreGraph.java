@@ -38,16 +38,22 @@ import java.util.Map;
  * </ul>
  */
 public final class StoreGraph implements IndexedGraph {
-  private final Map<Node, Integer> index = new HashMap<>();
-  private final List<Node> nodes = new ArrayList<>();
+  /** Node numbers by type, then key: string keys hash faster than records. */
+  private final Map<NodeType, Map<String, Integer>> keys = new java.util.EnumMap<>(NodeType.class);
+  private final List<Node> nodes = new ArrayList<>(1 << 16);
   private final BitSet roots = new BitSet();
   private final BitSet collectable = new BitSet();
-  private long[] sizes = new long[1024];
-  private int[][] edges = new int[1024][];
-  private int[] edgeCounts = new int[1024];
+  private long[] sizes = new long[1 << 16];
+  private int[][] edges = new int[1 << 16][];
+  private int[] edgeCounts = new int[1 << 16];
   private int[] rootArray;
 
-  private StoreGraph() {}
+  private StoreGraph() {
+    for (NodeType type : NodeType.values()) {
+      // blobs are the many: start big rather than rehash 100,000 keys several times
+      keys.put(type, new HashMap<>(type == NodeType.CONTENT ? 1 << 18 : 1 << 12));
+    }
+  }
 
   /** Reads the graph of the whole store as {@code txn} sees it. */
   public static StoreGraph read(
@@ -107,7 +113,7 @@ public final class StoreGraph implements IndexedGraph {
 
   /** The size in bytes of a blob or committed snapshot (0 when unknown or absent). */
   public long size(Node node) {
-    Integer i = index.get(node);
+    Integer i = keys.get(node.type()).get(node.key());
     return i == null ? 0 : sizes[i];
   }
 
@@ -178,7 +184,8 @@ public final class StoreGraph implements IndexedGraph {
 
   /** The index of {@code node}, numbering it on first sight. */
   private int id(Node node) {
-    Integer known = index.putIfAbsent(node, nodes.size());
+    Map<String, Integer> ofType = keys.get(node.type());
+    Integer known = ofType.putIfAbsent(node.key(), nodes.size());
     if (known != null) {
       return known;
     }

@@ -75,6 +75,40 @@ record BlobRecord(long size, boolean inline, Instant createdAt, Instant updatedA
     return row.length > LABELS_OFFSET + 3 && java.nio.ByteBuffer.wrap(row, LABELS_OFFSET, 4).getInt() != 0;
   }
 
+  /**
+   * The labels of a row, read in place. Labels are written with {@code writeUTF}, whose modified
+   * UTF-8 equals ASCII for ASCII text: those are read straight from the bytes; a row with any
+   * other byte takes the full decoder.
+   */
+  static Map<String, String> labelsOf(String subject, byte[] row) {
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(row);
+    int n = in.getInt(LABELS_OFFSET);
+    Map<String, String> labels = new java.util.HashMap<>(n * 2);
+    int at = LABELS_OFFSET + 4;
+    for (int i = 0; i < 2 * n; i += 2) {
+      int keyLength = in.getShort(at) & 0xffff;
+      int valueAt = at + 2 + keyLength;
+      int valueLength = in.getShort(valueAt) & 0xffff;
+      if (!ascii(row, at + 2, keyLength) || !ascii(row, valueAt + 2, valueLength)) {
+        return decode(subject, row).labels();
+      }
+      labels.put(
+          new String(row, at + 2, keyLength, java.nio.charset.StandardCharsets.ISO_8859_1),
+          new String(row, valueAt + 2, valueLength, java.nio.charset.StandardCharsets.ISO_8859_1));
+      at = valueAt + 2 + valueLength;
+    }
+    return labels;
+  }
+
+  private static boolean ascii(byte[] bytes, int from, int length) {
+    for (int i = from; i < from + length; i++) {
+      if (bytes[i] < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Binary helpers shared by the row formats. */
   static final class Codec {
     private Codec() {}

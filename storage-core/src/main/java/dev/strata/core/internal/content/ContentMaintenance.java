@@ -56,7 +56,7 @@ public final class ContentMaintenance {
         throw new CorruptContentException(digest, "metadata of blob " + digest + " has an unknown format");
       }
       // most blobs (layers) carry no label: read the size in place and skip decoding
-      Map<String, String> labels = BlobRecord.hasLabels(row) ? BlobRecord.decode(digest, row).labels() : Map.of();
+      Map<String, String> labels = BlobRecord.hasLabels(row) ? BlobRecord.labelsOf(digest, row) : Map.of();
       visitor.visit(digest, BlobRecord.sizeOf(row), labels);
     });
   }
