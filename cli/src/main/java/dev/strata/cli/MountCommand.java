@@ -56,10 +56,10 @@ final class MountCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path target = dir.toAbsolutePath().normalize();
-    Files.createDirectories(target);
     try (Storage storage = strata.openStorage();
         Snapshotter snapshots = Snapshotters.open(storage, snapshotter)) {
       List<Mount> mounts = mountsFor(storage, snapshots, target);
+      Files.createDirectories(target); // only once there is something to mount
       Mounter.mount(mounts, target);
       spec.commandLine().getOut().println(target);
       spec.commandLine().getOut().flush();
