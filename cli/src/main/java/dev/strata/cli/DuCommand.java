@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.core.Storage;
 import dev.strata.gc.DiskUsage;
-import dev.strata.snapshot.Snapshotter;
-import dev.strata.snapshot.Snapshotters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,16 +24,9 @@ final class DuCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Snapshotter> snapshotters = new ArrayList<>();
-    try (Storage storage = strata.openStorage()) {
-      try {
-        for (String name : Snapshotters.names()) {
-          snapshotters.add(Snapshotters.open(storage, name));
-        }
-        print(DiskUsage.compute(storage, snapshotters));
-      } finally {
-        snapshotters.forEach(Snapshotter::close);
-      }
+    try (Storage storage = strata.openStorage();
+        AllSnapshotters snapshotters = AllSnapshotters.open(storage)) {
+      print(DiskUsage.compute(storage, snapshotters.list()));
     }
     return 0;
   }

@@ -5,11 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.core.Storage;
 import dev.strata.gc.Fsck;
 import dev.strata.gc.FsckReport;
-import dev.strata.snapshot.Snapshotter;
-import dev.strata.snapshot.Snapshotters;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,19 +33,12 @@ final class FsckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Snapshotter> snapshotters = new ArrayList<>();
     FsckReport report;
-    try (Storage storage = strata.openStorage()) {
-      try {
-        for (String name : Snapshotters.names()) {
-          snapshotters.add(Snapshotters.open(storage, name));
-        }
-        report =
-            new Fsck(storage, snapshotters)
-                .run(repair ? Fsck.FsckMode.REPAIR : Fsck.FsckMode.CHECK, quick ? Fsck.Verification.QUICK : Fsck.Verification.FULL);
-      } finally {
-        snapshotters.forEach(Snapshotter::close);
-      }
+    try (Storage storage = strata.openStorage();
+        AllSnapshotters snapshotters = AllSnapshotters.open(storage)) {
+      report =
+          new Fsck(storage, snapshotters.list())
+              .run(repair ? Fsck.FsckMode.REPAIR : Fsck.FsckMode.CHECK, quick ? Fsck.Verification.QUICK : Fsck.Verification.FULL);
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {

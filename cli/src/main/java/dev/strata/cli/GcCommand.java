@@ -7,11 +7,7 @@ import dev.strata.gc.GarbageCollector;
 import dev.strata.gc.GcMode;
 import dev.strata.gc.GcStats;
 import dev.strata.gc.Node;
-import dev.strata.snapshot.Snapshotter;
-import dev.strata.snapshot.Snapshotters;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,17 +29,10 @@ final class GcCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Snapshotter> snapshotters = new ArrayList<>();
-    try (Storage storage = strata.openStorage()) {
-      try {
-        for (String name : Snapshotters.names()) {
-          snapshotters.add(Snapshotters.open(storage, name));
-        }
-        GcStats stats = new GarbageCollector(storage, snapshotters).collect(dryRun ? GcMode.DRY_RUN : GcMode.COLLECT);
-        print(spec.commandLine().getOut(), stats);
-      } finally {
-        snapshotters.forEach(Snapshotter::close);
-      }
+    try (Storage storage = strata.openStorage();
+        AllSnapshotters snapshotters = AllSnapshotters.open(storage)) {
+      GcStats stats = new GarbageCollector(storage, snapshotters.list()).collect(dryRun ? GcMode.DRY_RUN : GcMode.COLLECT);
+      print(spec.commandLine().getOut(), stats);
     }
     return 0;
   }

@@ -69,5 +69,12 @@ class MainJobFlowTest {
     strata("snapshot", "rm", key);
     strata("image", "import", archive.toString(), "--name", "example.com/flow:reimported");
     assertThat(strata("image", "ls").out()).contains("example.com/flow:reimported");
+
+    // the whole-store commands see every backend and find nothing wrong with this store
+    assertThat(strata("fsck", "--json").out()).contains("\"clean\" : true");
+    JsonNode du = Output.JSON.readTree(strata("du", "--json").out());
+    assertThat(du.get("images")).hasSize(3);
+    JsonNode gc = Output.JSON.readTree(strata("gc", "--dry-run", "--json").out());
+    assertThat(gc.get("dryRun").asBoolean()).isTrue();
   }
 }
