@@ -316,4 +316,67 @@ class LayerApplierHostileTest {
       }
     }
   }
+
+  /**
+   * A one-entry tar of a character device {@code dev/x/mem} whose major (and minor) number
+   * fields are set to base-256 {@code major} and {@code minor}, as GNU tar and star write
+   * numbers too large for octal; the header checksum is recomputed.
+   */
+  private static byte[] deviceWithBase256Numbers(long major, long minor) {
+    byte[] tar = new TarBuilder().charDevice("dev/x/mem", 0, 0).build();
+    int h = 0;
+    while (tar[h + 156] != TarConstants.LF_CHR) {
+      h += 512; // past the PAX header that carries the fractional mtime
+    }
+    base256(tar, h + 329, major);
+    base256(tar, h + 337, minor);
+    Arrays.fill(tar, h + 148, h + 156, (byte) ' ');
+    long sum = 0;
+    for (int i = h; i < h + 512; i++) {
+      sum += tar[i] & 0xff;
+    }
+    byte[] octal = String.format("%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(octal, 0, tar, h + 148, 8);
+    return tar;
+  }
+
+  private static void base256(byte[] header, int at, long value) {
+    for (int i = 7; i > 0; i--) {
+      header[at + i] = (byte) value;
+      value >>>= 8;
+    }
+    header[at] = (byte) (0x80 | (value & 0x7f));
+  }
+
+  @Test
+  void apply_deviceMajorBeyond32Bits_isRefusedNamingTheEntry_andNothingIsCreated() {
+    byte[] tar = deviceWithBase256Numbers((1L << 32) + 1, 3);
+    assertThatThrownBy(() -> apply(tar))
+        .isInstanceOf(UnsafeEntryException.class)
+        .hasMessageContaining("dev/x/mem")
+        .hasMessageContaining("4294967297:3");
+    assertThat(root.resolve("dev")).doesNotExist();
+  }
+
+  @Test
+  void apply_deviceNumbersTheKernelCannotHold_areRefused() {
+    for (long[] dev : new long[][] {{4096, 0}, {0, 1 << 20}, {-1, 0}}) {
+      byte[] tar = deviceWithBase256Numbers(dev[0], dev[1]);
+      assertThatThrownBy(() -> apply(tar)).as("%d:%d", dev[0], dev[1]).isInstanceOf(UnsafeEntryException.class);
+      assertThat(root.resolve("dev")).doesNotExist();
+    }
+  }
+
+  @Test
+  void apply_largestDeviceNumbersTheKernelHolds_areKept() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        "root".equals(System.getProperty("user.name")), "mknod of a device needs CAP_MKNOD");
+    apply(deviceWithBase256Numbers(4095, (1 << 20) - 1));
+    Object rdev = Files.getAttribute(root.resolve("dev/x/mem"), "unix:rdev", LinkOption.NOFOLLOW_LINKS);
+    long r = (Long) rdev;
+    long major = ((r >>> 8) & 0xfff) | ((r >>> 32) & ~0xfffL);
+    long minor = (r & 0xff) | ((r >>> 12) & ~0xffL);
+    assertThat(major).isEqualTo(4095);
+    assertThat(minor).isEqualTo((1 << 20) - 1);
+  }
 }

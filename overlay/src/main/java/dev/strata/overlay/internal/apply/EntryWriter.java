@@ -27,6 +27,8 @@ import java.lang.foreign.ValueLayout;
  * so the last member of a name wins and no pre-existing symlink is ever written through.
  */
 final class EntryWriter {
+  private static final long MAX_MAJOR = (1 << 12) - 1;
+  private static final long MAX_MINOR = (1 << 20) - 1;
   private final RootedTree tree;
   private final Attributes attributes;
   private final DeferredDirectories directories;
@@ -190,6 +192,22 @@ final class EntryWriter {
     attributes.ownerAndXattrs(parent, name, e, entry);
     Attributes.modeAndTimes(parent, name, e.mode(), e.mtime(), false, entry);
     counts.specials++;
+  }
+
+  /**
+   * Linux's mknod takes a 32-bit device number, 12 bits of major and 20 of minor
+   * (include/linux/kdev_t.h, new_decode_dev). A tar number past that would be cut to another
+   * device (major 2^32+1 became 1, /dev/mem), so it is refused before anything, not even a parent
+   * directory, is created.
+   */
+  static void requireKernelDeviceNumber(TarEntry e, String entry) {
+    if (e.devMajor() < 0 || e.devMajor() > MAX_MAJOR || e.devMinor() < 0 || e.devMinor() > MAX_MINOR) {
+      throw new UnsafeEntryException(
+          entry,
+          "device node '" + entry + "' refused: device " + Long.toUnsignedString(e.devMajor()) + ":"
+              + Long.toUnsignedString(e.devMinor()) + " is outside what Linux can represent (major 0.."
+              + MAX_MAJOR + ", minor 0.." + MAX_MINOR + ")");
+    }
   }
 
   /**

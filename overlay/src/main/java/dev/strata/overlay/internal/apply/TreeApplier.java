@@ -13,6 +13,7 @@ import dev.strata.overlay.internal.posix.Posix;
 import dev.strata.overlay.internal.posix.Stat;
 import dev.strata.overlay.internal.tar.TarEntry;
 import dev.strata.overlay.internal.tar.TarReader;
+import dev.strata.overlay.internal.tar.TarType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
@@ -135,6 +136,9 @@ public final class TreeApplier implements LayerApplier {
             whiteout(parent, Posix.lstatat(parent, "", entry), base, entry);
           }
           return;
+        }
+        if (e.type() == TarType.CHAR_DEVICE || e.type() == TarType.BLOCK_DEVICE) {
+          EntryWriter.requireKernelDeviceNumber(e, entry);
         }
         Fd parent = parents.open(path.parentParts(), entry);
         Stat parentStat = parents.stat();
