@@ -7,6 +7,7 @@ import dev.strata.core.internal.image.LmdbImageStore;
 import dev.strata.core.internal.lease.LmdbLeaseManager;
 import dev.strata.core.lease.LeaseManager;
 import dev.strata.core.internal.lmdb.Lmdb;
+import dev.strata.core.internal.posix.PrivateDirectories;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -21,7 +22,12 @@ import java.nio.file.Path;
  * ROOT/blobs/ALG/HEX     blobs larger than the inline threshold, one immutable file each
  * ROOT/ingest/HASH       data of ingests in progress, named by the sha256 of their ref
  * ROOT/trash/            blob files being deleted; emptied on open
+ * ROOT/quarantine/       corrupt blobs set aside by fsck
+ * ROOT/snapshots/        the snapshot backends' trees
+ * ROOT/run/              locks and mount state of running processes
  * </pre>
+ *
+ * <p>The root is 0711 and each of these 0700.
  *
  * <p>Several processes may open the same root at once; LMDB's lock file and per-ingest file locks
  * keep them consistent.
@@ -50,9 +56,11 @@ public final class Storage implements AutoCloseable {
 
   /**
    * Opens the store at {@code config.root()}, creating it when absent, and finishes any blob
-   * deletion a crash interrupted.
+   * deletion a crash interrupted. The root is made (or tightened to) 0711 and each tree under it
+   * 0700, whatever the umask, so no other local user reaches a blob, the metadata or a snapshot.
    */
   public static Storage open(StorageConfig config) throws IOException {
+    PrivateDirectories.prepareRoot(config.root());
     Lmdb lmdb = Lmdb.open(config.root().resolve("meta"));
     try {
       return new Storage(config, lmdb, LmdbContentStore.open(config, lmdb));

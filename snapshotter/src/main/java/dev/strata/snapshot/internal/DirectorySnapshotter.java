@@ -9,6 +9,7 @@ import dev.strata.core.error.NotFoundException;
 import dev.strata.core.internal.lmdb.Lmdb.ReadTxn;
 import dev.strata.core.internal.lmdb.Lmdb.WriteTxn;
 import dev.strata.core.internal.posix.FileLock;
+import dev.strata.core.internal.posix.PrivateDirectories;
 import dev.strata.snapshot.Mount;
 import dev.strata.snapshot.SnapshotInfo;
 import dev.strata.snapshot.SnapshotKind;
@@ -60,7 +61,7 @@ public abstract class DirectorySnapshotter implements Snapshotter {
     this.meta = new MetaStore(storage.lmdb(), backend);
     this.home = storage.config().root().resolve("snapshots").resolve(backend);
     this.clock = storage.config().clock();
-    Files.createDirectories(home);
+    PrivateDirectories.create(home);
     restoreInterruptedRemoves();
   }
 
