@@ -25,6 +25,7 @@ module dev.strata.core {
       dev.strata.snapshot,
       dev.strata.gc;
   exports dev.strata.core.internal.posix to
+      dev.strata.overlay,
       dev.strata.snapshot;
   // The collector reads and sweeps every table inside its own transactions.
   exports dev.strata.core.internal.content to

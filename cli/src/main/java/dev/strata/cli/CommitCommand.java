@@ -1,6 +1,8 @@
 package dev.strata.cli;
 
 import dev.strata.core.Storage;
+import dev.strata.core.error.FailedPreconditionException;
+import dev.strata.snapshot.SnapshotInfo;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.Snapshotters;
 import dev.strata.snapshot.commit.CommitResult;
@@ -38,9 +40,33 @@ final class CommitCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try (Storage storage = strata.openStorage();
         Snapshotter snapshots = Snapshotters.open(storage, snapshotter)) {
-      CommitResult result = new ImageCommitter(storage, snapshots).commit(key, name, writing.options());
+      CommitResult result;
+      try {
+        result = new ImageCommitter(storage, snapshots).commit(key, name, writing.options());
+      } catch (FailedPreconditionException e) {
+        throw imageGone(snapshots, e);
+      }
       writing.print(spec.commandLine().getOut(), result);
     }
     return 0;
+  }
+
+  /**
+   * The committer refuses a parent that is the top of no image left in the store (the image was
+   * removed and collected since the mount): said in the user's terms, with what they can do.
+   */
+  private RuntimeException imageGone(Snapshotter snapshots, FailedPreconditionException e) throws Exception {
+    SnapshotInfo info = snapshots.stat(key);
+    if (info.parent().isEmpty() || !e.subject().equals(info.parent().get())) {
+      return e;
+    }
+    String image = info.labels().get(MountCommand.IMAGE_LABEL);
+    String which = image == null ? "the image it was made from (top layer " + info.parent().get() + ")" : "its image " + image;
+    return new FailedPreconditionException(
+        key,
+        "cannot commit snapshot " + key + ": " + which + " is no longer in the store, so there is no manifest and config to"
+            + " add its changes to; import " + (image == null ? "that image" : image) + " again and strata unpack it, then"
+            + " retry, or drop the changes with strata snapshot rm " + key,
+        e);
   }
 }

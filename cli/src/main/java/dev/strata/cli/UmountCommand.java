@@ -1,13 +1,10 @@
 package dev.strata.cli;
 
 import dev.strata.core.Storage;
-import dev.strata.snapshot.SnapshotInfo;
 import dev.strata.snapshot.SnapshotKind;
-import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.Snapshotters;
-import dev.strata.snapshot.mount.Mounter;
+import dev.strata.snapshot.mount.SnapshotMounter;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,9 +14,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code strata umount DIR}: unmounts, then drops the view {@code strata mount} made for DIR. A
- * writable mount's snapshot is kept, and its key printed, so that {@code strata commit KEY NAME}
- * can keep the changes; {@code --rm} drops it too.
+ * {@code strata umount DIR}: unmounts, then drops the view {@code strata mount} made for DIR. The
+ * snapshot is found by its mount-target label in every backend. A writable mount's snapshot is
+ * kept, and its key printed, so that {@code strata commit KEY NAME} can keep the changes; {@code
+ * --rm} drops it too.
  */
 @Command(name = "umount", description = "Unmount DIR and remove the view strata mount made for it.")
 final class UmountCommand implements Callable<Integer> {
@@ -32,23 +30,25 @@ final class UmountCommand implements Callable<Integer> {
   @Option(names = "--rm", description = "Also remove a writable mount's snapshot (its changes are lost).")
   boolean remove;
 
-  @Option(names = "--snapshotter", description = "Backend: overlay (default) or native.")
-  String snapshotter = Snapshotters.DEFAULT;
+  /** Accepted for old scripts: the snapshot is found by its label in every backend. */
+  @Option(names = "--snapshotter", hidden = true)
+  String snapshotter;
 
   @Override
   public Integer call() throws Exception {
     Path target = dir.toAbsolutePath().normalize();
-    Mounter.unmount(target);
     try (Storage storage = strata.openStorage();
-        Snapshotter snapshots = Snapshotters.open(storage, snapshotter)) {
-      String key = MountCommand.keyFor(target);
-      Optional<SnapshotInfo> made = MountCommand.find(snapshots, key);
-      if (made.isPresent()) {
-        if (made.get().kind() == SnapshotKind.VIEW || remove) {
-          snapshots.remove(key);
-        } else {
-          spec.commandLine().getOut().println(key);
-          spec.commandLine().getOut().flush();
+        AllSnapshotters all = AllSnapshotters.open(storage)) {
+      SnapshotMounter.Unmounted done =
+          new SnapshotMounter(storage).unmount(all.list(), target, MountCommand.keyFor(target), remove);
+      if (!done.removed() && done.snapshot().kind() == SnapshotKind.ACTIVE) {
+        String key = done.snapshot().name();
+        spec.commandLine().getOut().println(key);
+        spec.commandLine().getOut().flush();
+        if (System.console() != null && System.console().isTerminal()) {
+          String backend = done.snapshotter().name().equals(Snapshotters.DEFAULT) ? "" : " --snapshotter " + done.snapshotter().name();
+          System.err.println("Changes kept in " + key + ". Next: strata commit" + backend + " " + key
+              + " NEW-NAME (a new image), or strata snapshot" + backend + " rm " + key + " (drop them).");
         }
       }
     }

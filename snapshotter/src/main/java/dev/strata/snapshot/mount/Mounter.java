@@ -1,9 +1,11 @@
 package dev.strata.snapshot.mount;
 
+import dev.strata.core.error.FailedPreconditionException;
 import dev.strata.core.error.InvalidArgumentException;
 import dev.strata.snapshot.Mount;
 import dev.strata.snapshot.internal.linux.Syscalls;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,37 +19,125 @@ import java.util.List;
  * kernels, or where the libc lacks the calls, mount(2) with the option string is the fallback.
  */
 public final class Mounter {
+  /**
+   * The deepest stack overlayfs mounts: {@code OVL_MAX_STACK} in the kernel's
+   * fs/overlayfs/params.h.
+   */
+  public static final int OVERLAY_MAX_LAYERS = 500;
+
   private Mounter() {}
 
-  /** Mounts {@code mounts} on {@code target}, in order. */
+  /**
+   * Mounts {@code mounts} on {@code target}, in order. The mount point is opened once with
+   * O_PATH | O_NOFOLLOW | O_DIRECTORY and each mount goes onto that very directory (move_mount
+   * to the descriptor; mount(2) through {@code /proc/self/fd/N}), so a symlink planted at or
+   * swapped in for {@code target} never redirects it.
+   *
+   * @throws FailedPreconditionException when {@code target} is a symlink, not a directory or
+   *     absent, or an overlay stack is deeper than {@link #OVERLAY_MAX_LAYERS}
+   */
   public static void mount(List<Mount> mounts, Path target) throws IOException {
     for (Mount mount : mounts) {
-      switch (mount.type()) {
-        case "bind" -> bind(mount, target);
-        case "overlay" -> overlay(mount, target);
-        default -> throw new InvalidArgumentException(mount.type(), "unsupported mount type " + mount.type());
+      requireStackDepth(mount);
+    }
+    for (Mount mount : mounts) {
+      int dir = openMountPoint(target);
+      try {
+        switch (mount.type()) {
+          case "bind" -> bind(mount, dir, target);
+          case "overlay" -> overlay(mount, dir, target);
+          default -> throw new InvalidArgumentException(mount.type(), "unsupported mount type " + mount.type());
+        }
+      } finally {
+        Syscalls.close(dir);
       }
     }
   }
 
-  /** Unmounts {@code target}. */
+  /**
+   * Unmounts {@code target}.
+   *
+   * @throws FailedPreconditionException when nothing is mounted there or it is busy, naming it
+   */
   public static void unmount(Path target) throws IOException {
-    Syscalls.umount2(target, 0);
+    try {
+      Syscalls.umount2(target, 0);
+    } catch (Syscalls.ErrnoException e) {
+      throw switch (e.errno()) {
+        case Syscalls.EINVAL -> new FailedPreconditionException(target.toString(), target + " is not mounted", e);
+        case Syscalls.EBUSY ->
+            new FailedPreconditionException(
+                target.toString(), target + " is busy: a process has a file open or its working directory there (fuser -vm " + target + " lists them)", e);
+        case Syscalls.ENOENT -> new FailedPreconditionException(target.toString(), target + " does not exist", e);
+        default -> throw e;
+      };
+    }
   }
 
-  private static void bind(Mount mount, Path target) throws IOException {
-    long flags = Syscalls.MS_BIND | (mount.options().contains("rbind") ? Syscalls.MS_REC : 0);
-    Syscalls.mount(mount.source(), target, null, flags, null);
+  /** Whether something is mounted on {@code dir}, as /proc/self/mountinfo lists it. */
+  public static boolean isMountPoint(Path dir) throws IOException {
+    return MountTable.read().contains(canonical(dir));
+  }
+
+  private static String canonical(Path dir) {
+    try {
+      return dir.toRealPath().toString();
+    } catch (IOException e) {
+      return dir.toAbsolutePath().normalize().toString();
+    }
+  }
+
+  private static void requireStackDepth(Mount mount) {
+    int layers = mount.option("lowerdir").map(l -> l.split(":").length).orElse(0);
+    if (mount.type().equals("overlay") && layers > OVERLAY_MAX_LAYERS) {
+      throw new FailedPreconditionException(
+          mount.source(), "the stack has " + layers + " layers; overlayfs mounts at most " + OVERLAY_MAX_LAYERS);
+    }
+  }
+
+  private static int openMountPoint(Path target) throws IOException {
+    try {
+      return Syscalls.openDirectoryNoFollow(target);
+    } catch (Syscalls.ErrnoException e) {
+      String t = target.toString();
+      if (Files.isSymbolicLink(target)) {
+        throw new FailedPreconditionException(t, t + " is a symbolic link: strata mounts only onto a directory itself, never through a link", e);
+      }
+      throw switch (e.errno()) {
+        case Syscalls.ENOTDIR -> new FailedPreconditionException(t, t + " is not a directory", e);
+        case Syscalls.ENOENT -> new FailedPreconditionException(t, t + " does not exist", e);
+        default -> throw e;
+      };
+    }
+  }
+
+  private static String fdPath(int fd) {
+    return "/proc/self/fd/" + fd;
+  }
+
+  private static void bind(Mount mount, int dir, Path target) throws IOException {
+    boolean recursive = mount.options().contains("rbind");
+    if (Syscalls.hasOpenTree()) {
+      int tree = Syscalls.cloneTree(mount.source(), recursive, mount.readOnly());
+      try {
+        Syscalls.moveMount(tree, dir, target.toString());
+      } finally {
+        Syscalls.close(tree);
+      }
+      return;
+    }
+    long flags = Syscalls.MS_BIND | (recursive ? Syscalls.MS_REC : 0);
+    Syscalls.mount(mount.source(), Path.of(fdPath(dir)), null, flags, null);
     if (mount.readOnly()) {
-      // a bind mount takes ro only on a remount
+      // a bind mount takes ro only on a remount, which needs the new mount's root: the path
       Syscalls.mount(null, target, null, Syscalls.MS_REMOUNT | Syscalls.MS_BIND | Syscalls.MS_RDONLY, null);
     }
   }
 
-  private static void overlay(Mount mount, Path target) throws IOException {
+  private static void overlay(Mount mount, int dir, Path target) throws IOException {
     if (Syscalls.hasNewMountApi()) {
       try {
-        overlayWithNewApi(mount, target);
+        overlayWithNewApi(mount, dir, target);
         return;
       } catch (Syscalls.ErrnoException e) {
         if (e.errno() != Syscalls.ENOSYS && e.errno() != Syscalls.EINVAL) {
@@ -56,10 +146,11 @@ public final class Mounter {
         // ENOSYS: no fsopen; EINVAL: no lowerdir+ (kernel < 6.8): fall back
       }
     }
-    Syscalls.mount("overlay", target, "overlay", mount.readOnly() ? Syscalls.MS_RDONLY : 0, String.join(",", dataOptions(mount)));
+    Syscalls.mount(
+        "overlay", Path.of(fdPath(dir)), "overlay", mount.readOnly() ? Syscalls.MS_RDONLY : 0, String.join(",", dataOptions(mount)));
   }
 
-  private static void overlayWithNewApi(Mount mount, Path target) throws IOException {
+  private static void overlayWithNewApi(Mount mount, int dir, Path target) throws IOException {
     int fs = Syscalls.fsopen("overlay");
     int mnt = -1;
     try {
@@ -78,7 +169,7 @@ public final class Mounter {
       }
       Syscalls.fsconfigCreate(fs, target.toString());
       mnt = Syscalls.fsmount(fs, mount.readOnly() ? Syscalls.MOUNT_ATTR_RDONLY : 0, target.toString());
-      Syscalls.moveMount(mnt, target);
+      Syscalls.moveMount(mnt, dir, target.toString());
     } finally {
       Syscalls.close(mnt);
       Syscalls.close(fs);

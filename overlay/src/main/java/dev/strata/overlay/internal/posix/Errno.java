@@ -1,5 +1,6 @@
 package dev.strata.overlay.internal.posix;
 
+import dev.strata.core.internal.posix.Strerror;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -35,7 +36,7 @@ public final class Errno {
     return new PosixException(errno, call, subject);
   }
 
-  /** Short text for {@code errno}, like strerror(3) for the values strata meets. */
+  /** Short text for {@code errno}: strerror(3)'s words, a clearer one for a few. */
   static String describe(int errno) {
     return switch (errno) {
       case EPERM -> "operation not permitted";
@@ -51,7 +52,7 @@ public final class Errno {
       case ENOTEMPTY -> "directory not empty";
       case ELOOP -> "too many levels of symbolic links";
       case EOPNOTSUPP -> "operation not supported";
-      default -> "errno " + errno;
+      default -> Strerror.describe(errno);
     };
   }
 

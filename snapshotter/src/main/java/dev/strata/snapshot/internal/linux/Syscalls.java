@@ -1,5 +1,6 @@
 package dev.strata.snapshot.internal.linux;
 
+import dev.strata.core.internal.posix.Strerror;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -17,8 +18,9 @@ import java.nio.file.Path;
 /**
  * The Linux calls the snapshotter needs and Java lacks, through the FFM API: mount(2), umount2,
  * the new mount API (fsopen, fsconfig, fsmount, move_mount; kernel >= 5.2, {@code lowerdir+}
- * since 6.8) and statx for disk usage. Every failure is an {@link ErrnoException} naming the call,
- * its subject and the errno.
+ * since 6.8), open_tree and mount_setattr (5.12), an O_PATH open of a mount point, and statx for
+ * disk usage. Every failure is an {@link ErrnoException} naming the call, its subject and, in
+ * strerror's words, what went wrong; {@link ErrnoException#errno()} keeps the number.
  */
 public final class Syscalls {
   public static final long MS_RDONLY = 1;
@@ -33,6 +35,18 @@ public final class Syscalls {
   public static final int FSMOUNT_CLOEXEC = 1;
   public static final int MOUNT_ATTR_RDONLY = 1;
   public static final int MOVE_MOUNT_F_EMPTY_PATH = 4;
+  public static final int MOVE_MOUNT_T_EMPTY_PATH = 0x40;
+  public static final int O_DIRECTORY = 0200000;
+  public static final int O_NOFOLLOW = 0400000;
+  public static final int O_CLOEXEC = 02000000;
+  public static final int O_PATH = 010000000;
+  public static final int OPEN_TREE_CLONE = 1;
+  public static final int AT_RECURSIVE = 0x8000;
+  public static final int AT_EMPTY_PATH = 0x1000;
+  public static final int ENOENT = 2;
+  public static final int EBUSY = 16;
+  public static final int ENOTDIR = 20;
+  public static final int ELOOP = 40;
   public static final int AT_FDCWD = -100;
   public static final int AT_SYMLINK_NOFOLLOW = 0x100;
   public static final int STATX_BASIC_STATS = 0x7ff;
@@ -54,6 +68,9 @@ public final class Syscalls {
   private static final MethodHandle FSCONFIG = bind("fsconfig", FunctionDescriptor.of(INT, INT, INT, PTR, PTR, INT));
   private static final MethodHandle FSMOUNT = bind("fsmount", FunctionDescriptor.of(INT, INT, INT, INT));
   private static final MethodHandle MOVE_MOUNT = bind("move_mount", FunctionDescriptor.of(INT, INT, PTR, INT, PTR, INT));
+  private static final MethodHandle OPEN = bind("open", FunctionDescriptor.of(INT, PTR, INT));
+  private static final MethodHandle OPEN_TREE = bind("open_tree", FunctionDescriptor.of(INT, INT, PTR, INT));
+  private static final MethodHandle MOUNT_SETATTR = bind("mount_setattr", FunctionDescriptor.of(INT, INT, PTR, INT, PTR, LONG));
   private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(INT, INT));
   private static final MethodHandle READ = bind("read", FunctionDescriptor.of(LONG, INT, PTR, LONG));
   private static final MethodHandle STATX = bind("statx", FunctionDescriptor.of(INT, INT, PTR, INT, INT, PTR));
@@ -81,7 +98,7 @@ public final class Syscalls {
     private final int errno;
 
     ErrnoException(String call, String subject, int errno, String detail) {
-      super(call + " " + subject + ": errno " + errno + (detail.isEmpty() ? "" : " (" + detail + ")"));
+      super(call + " " + subject + ": " + Strerror.describe(errno) + (detail.isEmpty() ? "" : " (" + detail + ")"));
       this.errno = errno;
     }
 
@@ -203,19 +220,76 @@ public final class Syscalls {
     }
   }
 
-  /** move_mount(2) of the detached mount {@code mountFd} onto {@code target}. */
-  public static void moveMount(int mountFd, Path target) throws IOException {
+  /**
+   * move_mount(2) of the detached mount {@code mountFd} onto the directory open as {@code
+   * targetFd} (MOVE_MOUNT_T_EMPTY_PATH): the directory that was opened, whatever its path now
+   * names.
+   */
+  public static void moveMount(int mountFd, int targetFd, String subject) throws IOException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(CALL_STATE);
+      MemorySegment empty = arena.allocateFrom("");
       int rc =
           (int)
               MOVE_MOUNT.invokeExact(
-                  state, mountFd, arena.allocateFrom(""), AT_FDCWD, arena.allocateFrom(target.toString()), MOVE_MOUNT_F_EMPTY_PATH);
-      check(rc, state, "move_mount", target.toString(), () -> "");
+                  state, mountFd, empty, targetFd, empty, MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+      check(rc, state, "move_mount", subject, () -> "");
     } catch (IOException | RuntimeException | Error e) {
       throw e;
     } catch (Throwable t) {
-      throw new IOException("move_mount " + target, t);
+      throw new IOException("move_mount " + subject, t);
+    }
+  }
+
+  /**
+   * open(2) of {@code dir} with O_PATH | O_NOFOLLOW | O_DIRECTORY: a handle on that directory
+   * itself. A symlink fails with ELOOP (or ENOTDIR), anything else not a directory with ENOTDIR.
+   */
+  public static int openDirectoryNoFollow(Path dir) throws IOException {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(CALL_STATE);
+      int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(dir.toString()), O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+      check(fd, state, "open", dir.toString(), () -> "");
+      return fd;
+    } catch (IOException | RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IOException("open " + dir, t);
+    }
+  }
+
+  /** Whether this libc has open_tree and mount_setattr (glibc >= 2.36). */
+  public static boolean hasOpenTree() {
+    return OPEN_TREE != null && MOUNT_SETATTR != null && MOVE_MOUNT != null;
+  }
+
+  /**
+   * open_tree(2) with OPEN_TREE_CLONE: a detached bind mount of {@code source} (with its
+   * submounts when {@code recursive}), read-only when {@code readOnly}; returns its fd.
+   */
+  public static int cloneTree(String source, boolean recursive, boolean readOnly) throws IOException {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(CALL_STATE);
+      int fd =
+          (int) OPEN_TREE.invokeExact(state, AT_FDCWD, arena.allocateFrom(source), OPEN_TREE_CLONE | O_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+      check(fd, state, "open_tree", source, () -> "");
+      if (readOnly) {
+        // struct mount_attr { u64 attr_set, attr_clr, propagation, userns_fd; } (linux/mount.h)
+        MemorySegment attr = arena.allocate(32, 8);
+        attr.set(LONG, 0, MOUNT_ATTR_RDONLY);
+        int rc =
+            (int) MOUNT_SETATTR.invokeExact(state, fd, arena.allocateFrom(""), AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), attr, 32L);
+        if (rc < 0) {
+          int errno = (int) ERRNO.get(state, 0L);
+          close(fd);
+          throw new ErrnoException("mount_setattr", source, errno, "");
+        }
+      }
+      return fd;
+    } catch (IOException | RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IOException("open_tree " + source, t);
     }
   }
 
