@@ -3,6 +3,7 @@ package dev.strata.core.transfer;
 import dev.strata.core.Storage;
 import dev.strata.core.internal.transfer.Exporter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -20,8 +21,18 @@ import java.util.List;
  *       the manifest, which a docker-archive does not carry, is the one skopeo computes.
  * </ul>
  *
- * <p>Archives are deterministic (same images, same bytes) and written to a temporary file that
- * replaces the target only when complete. A layout directory must be absent or empty.
+ * <p>Every blob is verified against its digest while it streams out; a blob the store holds
+ * damaged stops the export with {@link dev.strata.core.error.DigestMismatchException} naming it.
+ *
+ * <p>Archives are deterministic (same images, same bytes) and written to a temporary file beside
+ * the target that replaces it only when complete; an existing archive is replaced only with
+ * {@link ExportOptions#overwrite()}. A layout directory that is absent or empty gets a new layout,
+ * renamed into place when complete; an existing OCI layout gets this image's entry added to (or
+ * replaced in, by {@code org.opencontainers.image.ref.name}) its {@code index.json} and the blobs
+ * it lacks; blobs it has are verified, never rewritten. Any other non-empty directory is refused.
+ * Whatever fails, nothing is left at the target: temporaries are removed, and those of a killed
+ * export (named {@code .strata-export-TARGET-*}, locked by their process) by the next export to
+ * the same target. Files are created with the process's umask, as skopeo's are.
  */
 public final class ImageExporter {
   private final Storage storage;
@@ -36,9 +47,24 @@ public final class ImageExporter {
    *
    * @throws dev.strata.core.error.NotFoundException when an image, or a blob a manifest needs, is
    *     not in the store, or (docker-archive) an index has no manifest for the platform
-   * @throws dev.strata.core.error.AlreadyExistsException when a layout directory is not empty
+   * @throws dev.strata.core.error.AlreadyExistsException when a directory is not empty and no
+   *     OCI layout, or an archive exists and {@code options} do not overwrite
+   * @throws dev.strata.core.error.DigestMismatchException when a blob's stored bytes, or a blob
+   *     already in the target layout, do not match its digest
    */
   public ExportResult export(List<String> names, Path target, ImageFormat format, ExportOptions options) throws IOException {
     return new Exporter(storage, options).run(names, target, format);
+  }
+
+  /**
+   * Writes the images {@code names} as an archive to {@code out} (standard output, a pipe), which
+   * stays open. A failure leaves the stream truncated and throws; the result's target is {@code
+   * -}.
+   *
+   * @throws dev.strata.core.error.InvalidArgumentException for {@link ImageFormat#OCI_LAYOUT}
+   * @throws dev.strata.core.error.DigestMismatchException when a blob's stored bytes do not match
+   */
+  public ExportResult export(List<String> names, OutputStream out, ImageFormat format, ExportOptions options) throws IOException {
+    return new Exporter(storage, options).run(names, out, format);
   }
 }

@@ -4,11 +4,13 @@ import dev.strata.core.Storage;
 import dev.strata.core.image.Image;
 import dev.strata.core.internal.transfer.Importer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 
 /**
  * Imports images from files: an OCI image layout directory, an OCI archive, or a docker-archive
- * (with or without the OCI layout docker 25 adds). The form is detected from the contents.
+ * (with or without the OCI layout docker 25 adds). The form is detected from the contents. A
+ * source that cannot seek (a FIFO, {@code <(cat x.tar)}, standard input) is staged first.
  *
  * <h2>Guarantees</h2>
  *
@@ -57,6 +59,16 @@ public final class ImageImporter {
    */
   public ImportResult importFrom(Path source, ImportOptions options) throws IOException {
     return new Importer(storage, options).run(source);
+  }
+
+  /**
+   * Imports an archive (OCI archive or docker-archive) read from {@code in} (standard input, a
+   * pipe), as {@link #importFrom(Path, ImportOptions)} does. The stream is staged in a temporary
+   * file under the store's {@code tmp/} directory, removed afterwards, because an archive may list
+   * its index after its blobs. {@code in} is read to its end and not closed.
+   */
+  public ImportResult importFrom(InputStream in, ImportOptions options) throws IOException {
+    return new Importer(storage, options).run(in);
   }
 
 }

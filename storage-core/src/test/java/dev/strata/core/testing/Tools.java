@@ -31,6 +31,18 @@ public final class Tools {
     Assumptions.abort(reason);
   }
 
+  /** Skips (or, under CI, fails) the test unless it runs as root. */
+  public static void requireRoot() {
+    if ("root".equals(System.getProperty("user.name"))) {
+      return;
+    }
+    String reason = "needs root";
+    if ("true".equals(System.getenv("CI"))) {
+      fail(reason + ", and CI=true requires it");
+    }
+    Assumptions.abort(reason);
+  }
+
   /** Runs {@code command}, fails the test on a non-zero exit, returns stdout as bytes. */
   public static byte[] run(Path dir, String... command) throws IOException, InterruptedException {
     Process p =

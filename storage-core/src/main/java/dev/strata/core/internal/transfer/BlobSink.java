@@ -12,7 +12,6 @@ import dev.strata.core.internal.lease.LmdbLeaseManager;
 import dev.strata.core.lease.LeaseResource;
 import dev.strata.core.oci.Descriptor;
 import dev.strata.core.transfer.TransferListener;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -149,19 +148,7 @@ final class BlobSink {
   }
 
   private InputStream counting(Descriptor blob, InputStream in) {
-    return new FilterInputStream(in) {
-      long done;
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
-        if (n > 0) {
-          done += n;
-          listener.progress(blob, done);
-        }
-        return n;
-      }
-    };
+    return new ProgressStream(in, listener, blob);
   }
 
   private void abortQuietly(String ref) {

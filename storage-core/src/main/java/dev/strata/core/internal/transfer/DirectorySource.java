@@ -1,20 +1,32 @@
 package dev.strata.core.internal.transfer;
 
+import dev.strata.core.internal.posix.Beneath;
+import dev.strata.core.transfer.NotRegularFileException;
 import dev.strata.core.transfer.UnsafePathException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 
-/** An image layout directory. Symbolic links inside it are refused, so nothing outside is read. */
+/**
+ * An image layout directory, held open by descriptor. Every file is looked up by the kernel below
+ * that descriptor without following any symbolic link ({@link Beneath}), and read through the
+ * descriptor the lookup gave: no name is resolved twice, so swapping a component for a link
+ * while an import runs cannot make it read outside the layout. An entry that is not a regular
+ * file is refused without being opened.
+ */
 final class DirectorySource implements Source {
   private final Path root;
+  private final Beneath dir;
 
-  DirectorySource(Path root) {
+  DirectorySource(Path root) throws IOException {
     this.root = root;
+    this.dir = Beneath.open(root);
   }
 
   @Override
@@ -23,29 +35,59 @@ final class DirectorySource implements Source {
     if (normalized.isEmpty()) {
       return Optional.empty();
     }
-    Path current = root;
-    String[] parts = normalized.split("/");
-    for (int i = 0; i < parts.length; i++) {
-      current = current.resolve(parts[i]);
-      BasicFileAttributes attrs;
-      try {
-        attrs = Files.readAttributes(current, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      } catch (java.nio.file.NoSuchFileException e) {
-        return Optional.empty();
-      }
-      if (attrs.isSymbolicLink()) {
-        throw new UnsafePathException(path, describe(), "passes through the symbolic link " + current);
-      }
-      if (i == parts.length - 1) {
-        return attrs.isRegularFile() ? Optional.of(new Member(normalized, attrs.size())) : Optional.empty();
-      }
+    try (Opened opened = openRegular(path, normalized)) {
+      return opened == null ? Optional.empty() : Optional.of(new Member(normalized, opened.channel.size()));
     }
-    return Optional.empty();
   }
 
   @Override
   public InputStream open(Member member) throws IOException {
-    return Files.newInputStream(root.resolve(member.path()), LinkOption.NOFOLLOW_LINKS);
+    Opened opened = openRegular(member.path(), member.path());
+    if (opened == null) {
+      throw new java.nio.file.NoSuchFileException(member.path() + " in " + describe());
+    }
+    return Channels.newInputStream(opened.channel);
+  }
+
+  /** The regular file at {@code normalized}, open for reading; null when there is none. */
+  private Opened openRegular(String path, String normalized) throws IOException {
+    Beneath.Lookup lookup = dir.lookup(normalized);
+    if (lookup.refusal().isPresent()) {
+      return switch (lookup.refusal().get()) {
+        case ABSENT -> null;
+        case ESCAPES -> throw new UnsafePathException(path, describe(), "passes through a symbolic link");
+      };
+    }
+    try (Beneath.Found found = lookup.found().orElseThrow()) {
+      BasicFileAttributes attrs = Files.readAttributes(found.procPath(), BasicFileAttributes.class);
+      if (!attrs.isRegularFile()) {
+        throw new NotRegularFileException(normalized, describe(), kind(found.procPath(), attrs));
+      }
+      // reopening the magic link opens the inode found above; no name is looked up again
+      return new Opened(FileChannel.open(found.procPath(), StandardOpenOption.READ));
+    }
+  }
+
+  private static String kind(Path proc, BasicFileAttributes attrs) throws IOException {
+    if (attrs.isDirectory()) {
+      return "directory";
+    }
+    int mode = (Integer) Files.getAttribute(proc, "unix:mode");
+    return switch (mode & 0170000) {
+      case 0010000 -> "FIFO";
+      case 0020000 -> "character device";
+      case 0060000 -> "block device";
+      case 0140000 -> "socket";
+      default -> "special file";
+    };
+  }
+
+  /** A read channel, closed with the lookup when only its size was wanted. */
+  private record Opened(FileChannel channel) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
   }
 
   @Override
@@ -54,5 +96,7 @@ final class DirectorySource implements Source {
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    dir.close();
+  }
 }

@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.core.Storage;
 import dev.strata.core.content.ContentInfo;
 import dev.strata.core.content.ContentStore;
+import dev.strata.core.content.ReadOption;
+import dev.strata.core.content.VerificationFailedException;
 import dev.strata.core.digest.Digest;
 import dev.strata.core.digest.Hasher;
+import dev.strata.core.error.DigestMismatchException;
+import dev.strata.core.error.InvalidArgumentException;
 import dev.strata.core.error.NotFoundException;
 import dev.strata.core.image.Image;
 import dev.strata.core.image.ImageName;
@@ -28,11 +32,14 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -50,20 +57,70 @@ public final class Exporter {
     this.options = options;
   }
 
+  /** Writes {@code names} to the file or directory {@code target}. */
   public ExportResult run(List<String> names, Path target, ImageFormat format) throws IOException {
+    List<Image> images = images(names);
+    try (LayoutSink sink = format == ImageFormat.OCI_LAYOUT ? LayoutDirectory.open(target) : LayoutSink.tar(target, options.overwrite())) {
+      write(images, sink, format);
+      sink.commit();
+    }
+    return new ExportResult(format, target, blobs, bytes);
+  }
+
+  /**
+   * Writes {@code names} as an archive to {@code out}, which stays open. Temporaries (layers a
+   * docker-archive decompresses) go to the store's {@code tmp/} directory.
+   */
+  public ExportResult run(List<String> names, OutputStream out, ImageFormat format) throws IOException {
+    if (format == ImageFormat.OCI_LAYOUT) {
+      throw new InvalidArgumentException(format.id(), "an OCI layout is a directory and cannot be written to a stream; use oci-archive");
+    }
+    List<Image> images = images(names);
+    Path tmp = tmpDir(storage);
+    Scratch.sweep(tmp, "export", "stream");
+    Scratch scratch = Scratch.claim(tmp, "export", "stream");
+    try (LayoutSink sink = LayoutSink.tar(out, scratch)) {
+      write(images, sink, format);
+      sink.commit();
+    }
+    return new ExportResult(format, Path.of("-"), blobs, bytes);
+  }
+
+  /** The store's directory for temporaries of transfers: {@code ROOT/tmp}, 0700. */
+  static Path tmpDir(Storage storage) throws IOException {
+    Path tmp = storage.config().root().resolve("tmp");
+    if (!Files.isDirectory(tmp)) {
+      try {
+        Files.createDirectory(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        // another process made it
+      }
+    }
+    return tmp;
+  }
+
+  private List<Image> images(List<String> names) throws IOException {
     List<Image> images = new ArrayList<>();
     for (String name : names) {
       images.add(storage.images().get(name));
     }
-    try (LayoutSink sink = format == ImageFormat.OCI_LAYOUT ? LayoutSink.directory(target) : LayoutSink.tar(target)) {
+    return images;
+  }
+
+  private void write(List<Image> images, LayoutSink sink, ImageFormat format) throws IOException {
+    try {
       if (format == ImageFormat.DOCKER_ARCHIVE) {
-        writeDockerArchive(images, sink, target);
+        writeDockerArchive(images, sink);
       } else {
         writeLayout(images, sink);
       }
-      sink.commit();
+    } catch (VerificationFailedException e) {
+      // the stream's IOException carries the precise error; throw that, naming the export
+      if (e.getCause() instanceof DigestMismatchException m) {
+        throw new DigestMismatchException(m.subject(), m.actual(), "export stopped: blob " + m.subject() + " in the store is corrupt (strata fsck finds such blobs)");
+      }
+      throw e.getCause();
     }
-    return new ExportResult(format, target, blobs, bytes);
   }
 
   // ---- OCI layout --------------------------------------------------------------------------
@@ -81,8 +138,15 @@ public final class Exporter {
       entries.add(image.target().withAnnotations(annotations));
     }
     byte[] layout = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
-    byte[] index = ImageIndex.layoutIndex(entries);
-    sink.file("oci-layout", layout.length, () -> new ByteArrayInputStream(layout));
+    Optional<byte[]> existing = sink instanceof LayoutDirectory dir ? dir.existingIndex() : Optional.empty();
+    byte[] index =
+        existing.isPresent()
+            ? LayoutIndex.merge(existing.get(), entries, "index.json of " + ((LayoutDirectory) sink).target())
+            : ImageIndex.layoutIndex(entries);
+    if (existing.isEmpty()) {
+      sink.file("oci-layout", layout.length, () -> new ByteArrayInputStream(layout));
+    }
+    // a directory publishes index.json last (at commit); an archive lists it first, as always
     sink.file("index.json", index.length, () -> new ByteArrayInputStream(index));
     sink.directory("blobs");
     Set<String> dirs = new HashSet<>();
@@ -119,7 +183,7 @@ public final class Exporter {
 
   // ---- docker-archive ----------------------------------------------------------------------
 
-  private void writeDockerArchive(List<Image> images, LayoutSink sink, Path target) throws IOException {
+  private void writeDockerArchive(List<Image> images, LayoutSink sink) throws IOException {
     ArrayNode manifestJson = OciJson.object().arrayNode();
     Set<String> written = new HashSet<>();
     Map<Digest, List<String>> tagsByManifest = new LinkedHashMap<>();
@@ -158,7 +222,7 @@ public final class Exporter {
         String layerName = diffId.encoded() + ".tar";
         layers.add(layerName);
         if (written.add(layerName)) {
-          writeUncompressedLayer(sink, layerName, layer, diffId, target);
+          writeUncompressedLayer(sink, layerName, layer, diffId);
         }
       }
     }
@@ -185,7 +249,7 @@ public final class Exporter {
   }
 
   /** Docker archives hold uncompressed layers named by diffID; decompress when needed and check. */
-  private void writeUncompressedLayer(LayoutSink sink, String name, Descriptor layer, Digest diffId, Path target) throws IOException {
+  private void writeUncompressedLayer(LayoutSink sink, String name, Descriptor layer, Digest diffId) throws IOException {
     require(layer, "layer " + layer.digest());
     Compression compression;
     try (InputStream in = content.open(layer.digest())) {
@@ -198,21 +262,30 @@ public final class Exporter {
       writeBlob(sink, name, layer);
       return;
     }
-    Path temp = Files.createTempFile(target.toAbsolutePath().getParent(), ".layer-", ".tar");
+    Path temp = sink.scratch().path(".layer-" + blobs + ".tar");
     try {
       Hasher hasher = Hasher.create(diffId.algorithm());
       options.listener().started(layer);
-      try (InputStream in = compression.decompress(new BufferedInputStream(content.open(layer.digest()), 64 * 1024));
-          OutputStream out = Files.newOutputStream(temp)) {
+      InputStream compressed = new BufferedInputStream(content.open(layer.digest(), ReadOption.VERIFY), 64 * 1024);
+      try (InputStream in = compression.decompress(compressed);
+          OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         byte[] buffer = new byte[64 * 1024];
         int n;
         while ((n = in.read(buffer)) > 0) {
           hasher.update(buffer, 0, n);
           out.write(buffer, 0, n);
         }
+        // the decompressor may stop before the blob's end; read it out so its digest is checked
+        compressed.transferTo(OutputStream.nullOutputStream());
+      } catch (VerificationFailedException e) {
+        throw e;
+      } catch (IOException e) {
+        // a damaged blob often breaks its compression before its end is reached: say which it is
+        content.verify(layer.digest());
+        throw e;
       }
       if (!hasher.digest().equals(diffId)) {
-        throw new dev.strata.core.error.DigestMismatchException(diffId.toString(), hasher.digest().toString(), "decompressed layer " + layer.digest());
+        throw new DigestMismatchException(diffId.toString(), hasher.digest().toString(), "decompressed layer " + layer.digest());
       }
       long size = Files.size(temp);
       sink.file(name, size, () -> Files.newInputStream(temp));
@@ -228,9 +301,11 @@ public final class Exporter {
 
   private void writeBlob(LayoutSink sink, String path, Descriptor d) throws IOException {
     options.listener().started(d);
-    sink.file(path, d.size(), () -> content.open(d.digest()));
-    count(d);
-    options.listener().finished(d, false);
+    boolean written = sink.blob(path, d, () -> new ProgressStream(content.open(d.digest(), ReadOption.VERIFY), options.listener(), d));
+    if (written) {
+      count(d);
+    }
+    options.listener().finished(d, !written);
   }
 
   private void count(Descriptor d) {
@@ -249,8 +324,10 @@ public final class Exporter {
 
   private byte[] readJson(Descriptor d) throws IOException {
     OciJson.checkSize(d.size(), d.digest().toString());
-    try (InputStream in = content.open(d.digest())) {
-      return OciJson.readBounded(in, d.digest().toString());
+    try (InputStream in = content.open(d.digest(), ReadOption.VERIFY)) {
+      byte[] bytes = OciJson.readBounded(in, d.digest().toString());
+      in.transferTo(OutputStream.nullOutputStream()); // reach the end, where the digest is checked
+      return bytes;
     }
   }
 }

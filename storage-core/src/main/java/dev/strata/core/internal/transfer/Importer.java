@@ -11,8 +11,10 @@ import dev.strata.core.transfer.ImportResult;
 import dev.strata.core.transfer.MalformedArchiveException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,23 +33,51 @@ public final class Importer {
     this.options = options;
   }
 
+  /** Imports the layout directory or archive at {@code path}; a FIFO or pipe is staged first. */
   public ImportResult run(Path path) throws IOException {
+    if (Files.isDirectory(path) || Files.isRegularFile(path)) {
+      return run(path, Names.base(path), path.toString());
+    }
+    // a FIFO, <(cat x.tar) (/dev/fd/N), a character device: no random access, so stage it
+    String base = path.toString().startsWith("/dev/fd/") || path.toString().startsWith("/proc/") ? "import" : Names.base(path);
+    try (InputStream in = Files.newInputStream(path)) {
+      return staged(in, base, path.toString());
+    }
+  }
+
+  /** Imports the archive {@code in} holds, staged under the store's {@code tmp/}. */
+  public ImportResult run(InputStream in) throws IOException {
+    return staged(in, "import", "-");
+  }
+
+  private ImportResult staged(InputStream in, String base, String label) throws IOException {
+    Path tmp = Exporter.tmpDir(storage);
+    Scratch.sweep(tmp, "import", "stream");
+    try (Scratch scratch = Scratch.claim(tmp, "import", "stream")) {
+      Path file = scratch.path(".tar");
+      try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        in.transferTo(out);
+      }
+      return run(file, base, label);
+    }
+  }
+
+  private ImportResult run(Path path, String base, String label) throws IOException {
     Optional<String> name = Names.override(options.name());
-    String base = Names.base(path);
-    try (Source source = open(path)) {
+    try (Source source = open(path, label)) {
       boolean layout = source.find("index.json").isPresent();
       boolean docker = source.find("manifest.json").isPresent();
       if (!layout && !docker) {
         throw new MalformedArchiveException(
-            path.toString(), path + " is no image: it has neither index.json (OCI layout) nor manifest.json (docker-archive)");
+            label, label + " is no image: it has neither index.json (OCI layout) nor manifest.json (docker-archive)");
       }
       ImageFormat format =
           Files.isDirectory(path) ? ImageFormat.OCI_LAYOUT : docker ? ImageFormat.DOCKER_ARCHIVE : ImageFormat.OCI_ARCHIVE;
 
       LmdbLeaseManager leases = (LmdbLeaseManager) storage.leases();
       String leaseId = "import-" + UUID.randomUUID();
-      String label = path.toAbsolutePath().toString();
-      leases.create(leaseId, options.leaseExpiry(), Map.of(SOURCE_LABEL, label.length() > 1024 ? label.substring(0, 1024) : label));
+      String origin = label.equals("-") ? label : Path.of(label).toAbsolutePath().toString();
+      leases.create(leaseId, options.leaseExpiry(), Map.of(SOURCE_LABEL, origin.length() > 1024 ? origin.substring(0, 1024) : origin));
       BlobSink sink = new BlobSink(storage, leases, leaseId, options.listener());
 
       List<NewImage> planned;
@@ -67,7 +97,7 @@ public final class Importer {
     }
   }
 
-  private static Source open(Path path) throws IOException {
+  private static Source open(Path path, String label) throws IOException {
     if (Files.isDirectory(path)) {
       return new DirectorySource(path);
     }
@@ -75,9 +105,9 @@ public final class Importer {
       byte[] head = in.readNBytes(4);
       if (Compression.detect(head) != Compression.NONE) {
         throw new MalformedArchiveException(
-            path.toString(), path + " is a compressed archive; decompress it first (gunzip / zstd -d)");
+            label, label + " is a compressed archive; decompress it first (gunzip / zstd -d)");
       }
     }
-    return TarSource.open(path);
+    return TarSource.open(path, label);
   }
 }

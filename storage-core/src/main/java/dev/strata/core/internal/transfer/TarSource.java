@@ -22,29 +22,30 @@ import org.apache.commons.compress.archivers.tar.TarFile;
  * the file (a truncated archive) is refused too.
  */
 final class TarSource implements Source {
-  private final Path file;
+  private final String file;
   private final TarFile tar;
   private final Map<String, TarArchiveEntry> files = new HashMap<>();
 
-  private TarSource(Path file, TarFile tar) {
+  private TarSource(String file, TarFile tar) {
     this.file = file;
     this.tar = tar;
   }
 
-  static TarSource open(Path file) throws IOException {
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+  /** Opens {@code path}; messages name it {@code file} (the user's name for a staged stream). */
+  static TarSource open(Path path, String file) throws IOException {
+    FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
     long length = channel.size();
     TarFile tar;
     try {
       tar = new TarFile(channel);
     } catch (IOException | RuntimeException e) {
       channel.close();
-      throw new MalformedArchiveException(file.toString(), "cannot read " + file + " as a tar archive (truncated or corrupt?): " + e.getMessage(), e);
+      throw new MalformedArchiveException(file, "cannot read " + file + " as a tar archive (truncated or corrupt?): " + e.getMessage(), e);
     }
     TarSource source = new TarSource(file, tar);
     try {
       for (TarArchiveEntry entry : tar.getEntries()) {
-        String name = MemberPaths.normalize(entry.getName(), file.toString());
+        String name = MemberPaths.normalize(entry.getName(), file);
         if (!entry.isFile() || entry.isLink()) {
           // links are never followed (members are found by their own names only), so their
           // targets, such as the ../HEX.tar of a docker-archive's legacy layer.tar, are harmless
@@ -79,7 +80,7 @@ final class TarSource implements Source {
 
   @Override
   public String describe() {
-    return file.toString();
+    return file;
   }
 
   @Override

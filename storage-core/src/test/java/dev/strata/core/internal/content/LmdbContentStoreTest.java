@@ -36,25 +36,7 @@ class LmdbContentStoreTest extends ContentStoreContract {
 
   @Override
   protected void damage(StorageConfig config, Digest digest) throws IOException {
-    ContentInfo info = storeOf(config).info(digest);
-    if (info.size() <= config.inlineThreshold()) {
-      // inline blobs live in LMDB: rewrite the row's bytes through the store's own table
-      LmdbContentStore store = storeOf(config);
-      store.lmdb.write(
-          txn -> {
-            byte[] bytes = txn.get(store.inline, LmdbContentStore.key(digest));
-            bytes[bytes.length / 2] ^= 0x01;
-            txn.put(store.inline, LmdbContentStore.key(digest), bytes);
-            return null;
-          });
-      return;
-    }
-    try (RandomAccessFile file = new RandomAccessFile(blobFile(config, digest).toFile(), "rw")) {
-      file.seek(info.size() / 2);
-      int b = file.read();
-      file.seek(info.size() / 2);
-      file.write(b ^ 0x01);
-    }
+    ContentDamage.flipBit(storeOf(config), config, digest);
   }
 
   @Override
