@@ -11,4 +11,5 @@ module dev.strata.overlay {
   exports dev.strata.overlay;
   exports dev.strata.overlay.changeset;
   exports dev.strata.overlay.tree;
+  exports dev.strata.overlay.union;
 }
