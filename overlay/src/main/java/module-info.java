@@ -12,4 +12,5 @@ module dev.strata.overlay {
   exports dev.strata.overlay.changeset;
   exports dev.strata.overlay.tree;
   exports dev.strata.overlay.union;
+  exports dev.strata.overlay.nio;
 }
