@@ -11,4 +11,6 @@ module dev.strata.overlay {
   exports dev.strata.overlay;
   exports dev.strata.overlay.changeset;
   exports dev.strata.overlay.tree;
+  exports dev.strata.overlay.union;
+  exports dev.strata.overlay.nio;
 }

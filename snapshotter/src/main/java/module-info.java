@@ -14,6 +14,7 @@ module dev.strata.snapshot {
   exports dev.strata.snapshot.copy;
   exports dev.strata.snapshot.unpack;
   exports dev.strata.snapshot.commit;
+  exports dev.strata.snapshot.nio;
   // the collector reads and sweeps snapshot rows inside its own transactions
   exports dev.strata.snapshot.internal to
       dev.strata.gc;

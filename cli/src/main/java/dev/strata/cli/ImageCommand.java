@@ -40,7 +40,9 @@ import picocli.CommandLine.Spec;
       ImageCommand.Inspect.class,
       ImageCommand.Tag.class,
       ImageCommand.Rm.class,
-      FromDirCommand.class
+      FromDirCommand.class,
+      ImageCatCommand.class,
+      ImageFilesCommand.class
     })
 final class ImageCommand {
   @ParentCommand StrataCommand strata;

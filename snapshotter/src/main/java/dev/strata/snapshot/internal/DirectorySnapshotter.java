@@ -15,6 +15,8 @@ import dev.strata.snapshot.SnapshotInfo;
 import dev.strata.snapshot.SnapshotKind;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.Usage;
+import dev.strata.overlay.union.UnionView;
+import dev.strata.overlay.union.WhiteoutFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -347,6 +349,42 @@ public abstract class DirectorySnapshotter implements Snapshotter {
 
   private boolean isBeingBuilt(Path temp) throws IOException {
     return FileLock.isLocked(home.resolve(temp.getFileName() + ".lock"));
+  }
+
+  /**
+   * The read-only union of committed snapshot {@code key}'s tree, for mount-free reads (the
+   * java.nio view). The caller closes it; the snapshot must stay (a lease or a root) while it is
+   * read.
+   *
+   * @throws NotFoundException when there is no snapshot {@code key}
+   * @throws FailedPreconditionException when {@code key} is not committed
+   */
+  public UnionView union(String key) throws IOException {
+    List<Path> dirs = meta.lmdb().read(txn -> {
+      SnapshotRecord record = require(txn, key);
+      if (record.kind() != SnapshotKind.COMMITTED) {
+        throw new FailedPreconditionException(key, "snapshot " + key + " is " + record.kind() + ": only committed snapshots are read through a union view");
+      }
+      List<Path> all = new ArrayList<>();
+      all.add(dir(record.id()));
+      all.addAll(parentDirs(txn, record.parent()));
+      return all;
+    });
+    return UnionView.open(layerTrees(dirs), whiteoutFormats());
+  }
+
+  /**
+   * The trees whose union shows the snapshot whose directory is the first of {@code dirs} (its
+   * ancestors follow, nearest first), top first. By default the snapshot's own {@code fs}: a
+   * complete tree.
+   */
+  protected List<Path> layerTrees(List<Path> dirs) {
+    return List.of(dirs.get(0).resolve("fs"));
+  }
+
+  /** How the trees of {@link #layerTrees} mark deletions; by default they are plain trees. */
+  protected Set<WhiteoutFormat> whiteoutFormats() {
+    return Set.of();
   }
 
   /** Directories of {@code parent} and its ancestors, nearest first. */

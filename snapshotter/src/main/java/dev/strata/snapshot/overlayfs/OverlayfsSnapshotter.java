@@ -6,11 +6,13 @@ import dev.strata.snapshot.SnapshotKind;
 import dev.strata.snapshot.Usage;
 import dev.strata.snapshot.internal.DirectorySnapshotter;
 import dev.strata.snapshot.internal.Trees;
+import dev.strata.overlay.union.WhiteoutFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -79,6 +81,18 @@ public final class OverlayfsSnapshotter extends DirectorySnapshotter {
     List<String> withFlag = new ArrayList<>(options);
     withFlag.add(0, "userxattr");
     return withFlag;
+  }
+
+  /** Every layer's upper directory, the snapshot's own first: what overlayfs stacks. */
+  @Override
+  protected List<Path> layerTrees(List<Path> dirs) {
+    return dirs.stream().map(d -> d.resolve("fs")).toList();
+  }
+
+  /** The whiteouts the unpacker writes here: 0/0 devices, opaque xattrs in the mount's namespace. */
+  @Override
+  protected Set<WhiteoutFormat> whiteoutFormats() {
+    return Set.of(rootless ? WhiteoutFormat.OVERLAYFS_USERXATTR : WhiteoutFormat.OVERLAYFS);
   }
 
   @Override

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Each backend is one test method: import the layout, unpack, mount a view, compare with
  * umoci's {@code rootfs}.
  */
-class UnpackInteropTest {
+public class UnpackInteropTest {
   private static final String NAME = "example.com/interop/rich:t";
 
   /** umoci keeps all of these through repack and unpack (checked by hand for 0.4.7). */
@@ -53,11 +53,14 @@ class UnpackInteropTest {
   private Snapshotter snapshotter;
   private Path mounted;
 
-  /** A layout with one two-layer image made by umoci, and the tree {@code umoci unpack} gives. */
-  private record UmociImage(Path layout, FileTree expected) {}
+  /**
+   * A layout with one two-layer image made by umoci, and the tree {@code umoci unpack} gives
+   * (public, with the rich image's layers: the java.nio view's test reads the same image).
+   */
+  public record UmociImage(Path layout, FileTree expected) {}
 
   /** Changes a bundle's rootfs; umoci repack turns the change into a layer. */
-  private interface Edit {
+  public interface Edit {
     void apply(Path rootfs) throws IOException;
   }
 
@@ -227,7 +230,7 @@ class UnpackInteropTest {
    * once more for the expected tree. Each repack gets a fresh bundle: umoci 0.4.7 bases a second
    * repack of one bundle on the manifest the bundle was unpacked from, dropping the first layer.
    */
-  private static UmociImage umociImage(Path at, Edit first, Edit second) throws IOException {
+  public static UmociImage umociImage(Path at, Edit first, Edit second) throws IOException {
     RequiresRoot.check();
     Commands.require("umoci", "umoci");
     Commands.require("setfattr", "attr");
@@ -249,7 +252,7 @@ class UnpackInteropTest {
 
   // --- the image ---------------------------------------------------------------------------
 
-  private static void firstLayer(Path r) throws IOException {
+  public static void firstLayer(Path r) throws IOException {
     Random random = new Random(5);
     mkdirs(r, "etc", "bin", "tmp", "home/user", "data/deep/a/b/c/d/e", "links", "dev", "swap/inner", "opq", "empty-dir");
     file(r, "etc/passwd", "root:x:0:0:root:/root:/bin/sh\n", "rw-r--r--");
@@ -306,7 +309,7 @@ class UnpackInteropTest {
     mtime(r, "etc", "2004-04-04T04:04:04Z");
   }
 
-  private static void secondLayer(Path r) throws IOException {
+  public static void secondLayer(Path r) throws IOException {
     Files.delete(r.resolve("data/empty"));
     Files.delete(r.resolve("gone-file"));
     Commands.run(r, "rm", "-rf", "home/user", "swap", "opq");

@@ -23,6 +23,10 @@ import java.time.Instant;
  * @param mtimeNanos modification time, nanoseconds within the second
  * @param rdevMajor device major number (character and block devices)
  * @param rdevMinor device minor number
+ * @param atimeSeconds access time, whole seconds since the epoch
+ * @param atimeNanos access time, nanoseconds within the second
+ * @param ctimeSeconds status change time, whole seconds since the epoch
+ * @param ctimeNanos status change time, nanoseconds within the second
  */
 public record Stat(
     int mode,
@@ -36,7 +40,11 @@ public record Stat(
     long mtimeSeconds,
     int mtimeNanos,
     long rdevMajor,
-    long rdevMinor) {
+    long rdevMinor,
+    long atimeSeconds,
+    int atimeNanos,
+    long ctimeSeconds,
+    int ctimeNanos) {
   static Stat of(MemorySegment b) {
     int mode = b.get(JAVA_SHORT, 28) & 0xffff;
     long dev = ((long) b.get(JAVA_INT, 136) << 32) | (b.get(JAVA_INT, 140) & 0xffffffffL);
@@ -52,7 +60,11 @@ public record Stat(
         b.get(JAVA_LONG, 112),
         b.get(JAVA_INT, 120),
         b.get(JAVA_INT, 128) & 0xffffffffL,
-        b.get(JAVA_INT, 132) & 0xffffffffL);
+        b.get(JAVA_INT, 132) & 0xffffffffL,
+        b.get(JAVA_LONG, 64),
+        b.get(JAVA_INT, 72),
+        b.get(JAVA_LONG, 96),
+        b.get(JAVA_INT, 104));
   }
 
   /** The file type bits. */
