@@ -19,17 +19,34 @@ import java.util.Optional;
  */
 public interface ImageStore {
 
-  /** The image {@code name}, or empty. */
-  Optional<Image> find(String name) throws IOException;
+  /**
+   * The image {@code reference} means, or empty: the one lookup every command that takes an image
+   * uses. Tried in docker's order:
+   *
+   * <ol>
+   *   <li>the record of that name, normalized ({@code debian} is {@code
+   *       docker.io/library/debian:latest});
+   *   <li>for {@code name@sha256:...}, a record of that repository whose target has that digest;
+   *   <li>a manifest or index digest, {@code sha256:HEX};
+   *   <li>a unique prefix of at least 12 hex digits of a target digest (docker's image IDs),
+   *       with or without {@code sha256:}.
+   * </ol>
+   *
+   * Where several names share the matching digest, the first by name is returned.
+   *
+   * @throws AmbiguousImageReferenceException when a prefix matches images of different digests
+   * @throws dev.strata.core.error.InvalidArgumentException when {@code reference} is neither a
+   *     valid name nor a digest prefix
+   */
+  Optional<Image> find(String reference) throws IOException;
 
   /**
-   * The image {@code name}.
+   * The image {@code reference} means, resolved as {@link #find}.
    *
    * @throws NotFoundException when there is none
    */
-  default Image get(String name) throws IOException {
-    return find(name)
-        .orElseThrow(() -> new NotFoundException(name, "image " + ImageName.parse(name) + " not found"));
+  default Image get(String reference) throws IOException {
+    return find(reference).orElseThrow(() -> new NotFoundException(reference, "image " + reference + " not found"));
   }
 
   /** Every image, sorted by name. */
@@ -53,15 +70,18 @@ public interface ImageStore {
   List<Image> putAll(List<NewImage> images) throws IOException;
 
   /**
-   * Points {@code target} at what {@code source} points at, with the same labels, creating or
-   * replacing {@code target}.
+   * Points {@code target} at what {@code source} (resolved as {@link #find}) points at, with the
+   * same labels, creating or replacing {@code target}.
    *
    * @throws NotFoundException when {@code source} does not exist
+   * @throws dev.strata.core.error.InvalidArgumentException when {@code target} carries a digest
+   *     ({@code foo@sha256:X}) that is not the source's
    */
   Image tag(String source, String target) throws IOException;
 
   /**
-   * Deletes the record (not its blobs: the garbage collector reclaims those no root reaches).
+   * Deletes the record of exactly the name {@code name} (normalized; resolve references first with
+   * {@link #find}) ; not its blobs: the garbage collector reclaims those no root reaches.
    *
    * @throws NotFoundException when there is no such image
    */

@@ -80,13 +80,21 @@ public final class TreeDiffer implements LayerDiffer {
       }
       case ZSTD -> new ZstdOutputStreamNoFinalizer(compressed, options.level().orElse(3));
     };
-    Hashing uncompressed = new Hashing(codec);
+    // compress on a second thread while this one walks, reads and hashes the tar
+    OffThreadOutputStream piped = codec == compressed ? null : new OffThreadOutputStream(codec, "strata-layer-compress");
+    Hashing uncompressed = new Hashing(piped == null ? codec : piped);
     OutputStream buffered = new BufferedOutputStream(uncompressed, 256 * 1024);
     TarLayerWriter tar = new TarLayerWriter(buffered);
     LayerEmitter emitter = new LayerEmitter(upper.fd(), tar, options.sourceDateEpoch());
-    emitter.emit(walker.changes, walker.links);
-    tar.finish();
-    buffered.close(); // finishes the codec; NonClosing keeps the caller's stream open
+    try {
+      emitter.emit(walker.changes, walker.links);
+      tar.finish();
+      buffered.close(); // finishes the codec; NonClosing keeps the caller's stream open
+    } finally {
+      if (piped != null) {
+        piped.abort(); // after a failure only; a no-op once closed
+      }
+    }
     LayerEmitter.Counts c = emitter.counts;
     Digest diffId = uncompressed.digest();
     Digest digest = options.compression() == dev.strata.overlay.changeset.Compression.NONE ? diffId : compressed.digest();

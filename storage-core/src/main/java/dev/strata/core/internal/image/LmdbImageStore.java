@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.core.error.AlreadyExistsException;
 import dev.strata.core.error.CorruptContentException;
+import dev.strata.core.error.InvalidArgumentException;
 import dev.strata.core.error.NotFoundException;
 import dev.strata.core.image.Image;
 import dev.strata.core.image.ImageName;
@@ -53,9 +54,13 @@ public final class LmdbImageStore implements ImageStore {
   }
 
   @Override
-  public Optional<Image> find(String name) throws IOException {
-    String key = ImageName.parse(name).toString();
-    return lmdb.read(txn -> Optional.ofNullable(txn.get(images, key(key)))).map(row -> decode(key, row));
+  public Optional<Image> find(String reference) throws IOException {
+    return lmdb.read(txn -> resolve(txn, reference));
+  }
+
+  private Optional<Image> resolve(Lmdb.ReadTxn txn, String reference) {
+    return ImageResolver.resolve(
+        reference, key -> Optional.ofNullable(txn.get(images, key(key))).map(row -> decode(key, row)), all(txn));
   }
 
   @Override
@@ -113,16 +118,16 @@ public final class LmdbImageStore implements ImageStore {
 
   @Override
   public Image tag(String source, String target) throws IOException {
-    String from = ImageName.parse(source).toString();
-    String to = ImageName.parse(target).toString();
+    ImageName toName = ImageName.parse(target);
+    String to = toName.toString();
     Instant now = clock.instant();
     return lmdb.write(
         txn -> {
-          byte[] row = txn.get(images, key(from));
-          if (row == null) {
-            throw new NotFoundException(from, "image " + from + " not found");
+          Image src = resolve(txn, source).orElseThrow(() -> notFound(source));
+          if (toName.digest().isPresent() && !toName.digest().get().equals(src.target().digest())) {
+            throw new InvalidArgumentException(
+                to, "cannot tag " + src.name() + " as " + to + ": the image's digest is " + src.target().digest());
           }
-          Image src = decode(from, row);
           byte[] existing = txn.get(images, key(to));
           Instant created = existing == null ? now : decode(to, existing).createdAt();
           Image record = new Image(to, src.target(), src.labels(), created, now);
@@ -141,6 +146,10 @@ public final class LmdbImageStore implements ImageStore {
           }
           return null;
         });
+  }
+
+  private static NotFoundException notFound(String reference) {
+    return new NotFoundException(reference, "image " + reference + " not found");
   }
 
   private static void checkTarget(String name, Descriptor target) {
