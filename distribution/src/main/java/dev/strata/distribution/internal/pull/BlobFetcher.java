@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class BlobFetcher {
   private static final long LOCK_WAIT_MILLIS = 100;
+  private static final int COPY_BUFFER = 64 * 1024;
 
   private final ContentStore content;
   private final ImageSource source;
@@ -114,7 +115,7 @@ final class BlobFetcher {
         }
         long before = writer.offset();
         try {
-          writer.write(new ProgressStream(in, blob, before, listener));
+          copy(new ProgressStream(in, blob, before, listener), writer);
         } finally {
           bytes.addAndGet(writer.offset() - before);
         }
@@ -126,6 +127,18 @@ final class BlobFetcher {
         }
         backoff.pause(failures, java.util.Optional.empty());
       }
+    }
+  }
+
+  /**
+   * Copies with single reads, so that every byte received is in the writer when the connection
+   * breaks (a readNBytes-style loop would drop a partly filled buffer).
+   */
+  private static void copy(InputStream in, ContentWriter writer) throws IOException {
+    byte[] buffer = new byte[COPY_BUFFER];
+    int n;
+    while ((n = in.read(buffer)) >= 0) {
+      writer.write(buffer, 0, n);
     }
   }
 
