@@ -1,0 +1,54 @@
+package dev.strata.distribution;
+
+import dev.strata.core.oci.Descriptor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+
+/**
+ * Where an image is copied to: a registry today, file transports later. A copier asks {@link
+ * #has} first and skips what is there, sends blobs before the manifests that name them, children
+ * before their index, and {@link #tag}s last, so a reader never sees a tag whose content is
+ * missing.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface ImageDestination extends AutoCloseable {
+
+  /** Opens a blob's bytes from {@code offset} on; called again when an upload resumes. */
+  @FunctionalInterface
+  interface BlobOpener {
+    /** The blob's bytes starting at {@code offset}. */
+    InputStream open(long offset) throws IOException;
+  }
+
+  /** What this destination is, for messages. */
+  String describe();
+
+  /** Whether the destination already has the blob (or manifest) {@code descriptor}. */
+  boolean has(Descriptor descriptor) throws IOException;
+
+  /**
+   * Tries to make the destination take the blob from another place it already holds (a registry's
+   * cross-repository mount), guided by the blob's labels in the store (the source labels of
+   * {@link DistributionLabels}).
+   *
+   * @return the repository it was mounted from, or empty when no mount happened (then upload it)
+   */
+  default java.util.Optional<String> mount(Descriptor blob, Map<String, String> labels) throws IOException {
+    return java.util.Optional.empty();
+  }
+
+  /** Stores the blob {@code descriptor}, reading it through {@code opener}. */
+  void putBlob(Descriptor descriptor, BlobOpener opener) throws IOException;
+
+  /** Stores a manifest or index under its digest, exactly {@code bytes}. */
+  void putManifest(Descriptor descriptor, byte[] bytes) throws IOException;
+
+  /** Points {@code tag} at the manifest or index {@code descriptor} (whose bytes are given). */
+  void tag(Descriptor descriptor, byte[] bytes, String tag) throws IOException;
+
+  /** Releases connections; idempotent. */
+  @Override
+  default void close() throws IOException {}
+}

@@ -1,0 +1,154 @@
+package dev.strata.distribution.internal.registry;
+
+import dev.strata.core.oci.Descriptor;
+import dev.strata.distribution.ImageDestination.BlobOpener;
+import dev.strata.distribution.RegistryException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Uploads a blob (distribution-spec "pushing blobs"): {@code POST /v2/NAME/blobs/uploads/} opens a
+ * session; a blob of at most {@link #chunkSize} bytes goes in one {@code PUT ?digest=}, a larger
+ * one in {@code PATCH} chunks with {@code Content-Range}, closed by an empty {@code PUT ?digest=}.
+ * When a chunk fails the session's status ({@code GET} on its location, header {@code Range:
+ * 0-LAST}) says where to go on, so only the missing bytes are sent again.
+ */
+public final class BlobPusher {
+  /** Chunks of 16 MiB: large enough to cost few round trips, small enough to buffer. */
+  public static final int DEFAULT_CHUNK = 16 << 20;
+
+  private static final int MAX_RESUMES = 5;
+
+  private final RegistryClient client;
+  private final int chunkSize;
+
+  /** Pushes blobs through {@code client} in chunks of {@code chunkSize} bytes. */
+  public BlobPusher(RegistryClient client, int chunkSize) {
+    this.client = client;
+    this.chunkSize = chunkSize;
+  }
+
+  /** Uploads {@code blob}, reading it through {@code opener}. */
+  public void push(Descriptor blob, BlobOpener opener) throws IOException {
+    URI location = start();
+    if (blob.size() <= chunkSize) {
+      Request put =
+          new Request("PUT", withDigest(location, blob), Map.of("Content-Type", "application/octet-stream"), Optional.empty(), client.pushScope(), "push")
+              .withBody("PUT", () -> sized(opener, blob.size()));
+      finish(client.send(put), blob);
+      return;
+    }
+    long offset = 0;
+    int resumes = 0;
+    InputStream source = opener.open(0);
+    try {
+      while (offset < blob.size()) {
+        int len = (int) Math.min(chunkSize, blob.size() - offset);
+        byte[] chunk = source.readNBytes(len);
+        if (chunk.length != len) {
+          throw new IOException("blob " + blob.digest() + " ended at " + (offset + chunk.length) + " of " + blob.size() + " bytes");
+        }
+        long start = offset;
+        Map<String, String> headers = Map.of("Content-Type", "application/octet-stream", "Content-Range", start + "-" + (start + len - 1));
+        Request patch =
+            new Request("PATCH", location, headers, Optional.empty(), client.pushScope(), "push")
+                .withBody("PATCH", () -> HttpRequest.BodyPublishers.ofByteArray(chunk));
+        HttpResponse<InputStream> r = trySend(patch);
+        if (r != null && r.statusCode() == 202) {
+          RegistryClient.discard(r);
+          location = RegistryClient.location(location, r);
+          offset += len;
+          continue;
+        }
+        if (r != null) {
+          RegistryClient.discard(r);
+        }
+        if (++resumes > MAX_RESUMES) {
+          throw new RegistryException(
+              client.reference().registry(), client.reference().repository(), "upload of " + blob.digest() + " kept failing at offset " + start);
+        }
+        UploadStatus status = status(location);
+        location = status.location;
+        offset = status.next;
+        source.close();
+        source = opener.open(offset);
+      }
+    } finally {
+      source.close();
+    }
+    Request close =
+        new Request("PUT", withDigest(location, blob), Map.of(), Optional.empty(), client.pushScope(), "push")
+            .withBody("PUT", HttpRequest.BodyPublishers::noBody);
+    finish(client.send(close), blob);
+  }
+
+  /** Sends a chunk; a failure after the client's own retries is answered by asking for status. */
+  private @Nullable HttpResponse<InputStream> trySend(Request patch) throws IOException {
+    try {
+      return client.send(patch);
+    } catch (RegistryException e) {
+      return null;
+    }
+  }
+
+  private record UploadStatus(URI location, long next) {}
+
+  private UploadStatus status(URI location) throws IOException {
+    HttpResponse<InputStream> r = client.send(Request.get(location, client.pushScope()));
+    RegistryClient.discard(r);
+    if (r.statusCode() != 204) {
+      throw client.failure(r, "push", "upload " + location.getPath());
+    }
+    String range = r.headers().firstValue("Range").orElse("0-0");
+    long last = Long.parseLong(range.substring(range.indexOf('-') + 1).strip());
+    // docker-registry answers 0-0 for an empty session and 0-N for N+1 bytes received
+    long next = range.equals("0-0") ? 0 : last + 1;
+    return new UploadStatus(RegistryClient.location(location, r), next);
+  }
+
+  /** Opens an upload session and returns its location. */
+  URI start() throws IOException {
+    Request post = new Request("POST", client.repositoryUri("blobs/uploads/"), Map.of(), Optional.empty(), client.pushScope(), "push")
+        .withBody("POST", HttpRequest.BodyPublishers::noBody);
+    HttpResponse<InputStream> r = client.send(post);
+    if (r.statusCode() != 202) {
+      throw client.failure(r, "push", "upload session");
+    }
+    RegistryClient.discard(r);
+    return RegistryClient.location(post.uri(), r);
+  }
+
+  private void finish(HttpResponse<InputStream> r, Descriptor blob) throws IOException {
+    if (r.statusCode() != 201) {
+      throw client.failure(r, "push", "blob " + blob.digest());
+    }
+    RegistryClient.discard(r);
+  }
+
+  static URI withDigest(URI location, Descriptor blob) {
+    String s = location.toString();
+    return URI.create(s + (s.contains("?") ? "&" : "?") + "digest=" + blob.digest());
+  }
+
+  private static HttpRequest.BodyPublisher sized(BlobOpener opener, long size) {
+    if (size == 0) {
+      return HttpRequest.BodyPublishers.noBody();
+    }
+    HttpRequest.BodyPublisher stream =
+        HttpRequest.BodyPublishers.ofInputStream(
+            () -> {
+              try {
+                return opener.open(0);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    return HttpRequest.BodyPublishers.fromPublisher(stream, size);
+  }
+}

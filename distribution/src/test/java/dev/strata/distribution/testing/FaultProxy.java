@@ -1,0 +1,197 @@
+package dev.strata.distribution.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A forwarding proxy in front of a registry that injects one fault at a time into the requests
+ * whose path contains a given text, and records every request and the body bytes it sent back.
+ * Reachable as {@link #host()} (127.0.0.1) and, for redirects to "another host", as {@link
+ * #otherHost()} (localhost, same port).
+ */
+public final class FaultProxy implements AutoCloseable {
+  /** What to do to a matching request. */
+  public enum Kind { FLIP_BYTE, STATUS, DROP_AFTER, IGNORE_RANGE, REDIRECT_OTHER_HOST }
+
+  /**
+   * A fault for requests whose path contains {@code pathPart}, the first {@code times} of them.
+   *
+   * @param status the status for {@link Kind#STATUS}
+   * @param retryAfter a Retry-After value to send with it, or empty
+   * @param bytes for {@link Kind#DROP_AFTER}: how many body bytes to send before dropping
+   */
+  public record Fault(Kind kind, String pathPart, int times, int status, Optional<String> retryAfter, long bytes) {
+    /** A fault of {@code kind} with no parameters. */
+    public static Fault of(Kind kind, String pathPart, int times) {
+      return new Fault(kind, pathPart, times, 0, Optional.empty(), 0);
+    }
+  }
+
+  /** A request the proxy saw. */
+  public record Seen(String method, String path, Optional<String> authorization, Optional<String> range, String host) {}
+
+  private static final Set<String> HOP = Set.of("host", "content-length", "connection", "expect", "upgrade", "transfer-encoding", "keep-alive", "te", "trailer");
+  private static final String REDIRECTED = "/_redirected";
+
+  private final HttpServer server;
+  private final String upstream;
+  private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
+  private final List<Seen> seen = Collections.synchronizedList(new ArrayList<>());
+  private final AtomicLong bodyBytes = new AtomicLong();
+  private volatile Optional<String> upstreamAuth = Optional.empty();
+  private Fault fault = Fault.of(Kind.STATUS, "\0never", 0);
+  private int used;
+
+  /** Starts a proxy forwarding to {@code upstreamHost} ({@code host:port}). */
+  public FaultProxy(String upstreamHost) throws IOException {
+    this.upstream = upstreamHost;
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", this::handle);
+    server.setExecutor(Executors.newCachedThreadPool());
+    server.start();
+  }
+
+  /** {@code 127.0.0.1:PORT}. */
+  public String host() {
+    return "127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** {@code localhost:PORT}: the same proxy under another host name. */
+  public String otherHost() {
+    return "localhost:" + server.getAddress().getPort();
+  }
+
+  /** Injects {@code f} from now on (replacing the previous fault). */
+  public synchronized void inject(Fault f) {
+    fault = f;
+    used = 0;
+  }
+
+  /** The Authorization the proxy adds to redirected requests, as signed URLs of blob storage would. */
+  public void authorizeRedirectsWith(String header) {
+    upstreamAuth = Optional.of(header);
+  }
+
+  /** Every request seen, in order. */
+  public List<Seen> requests() {
+    synchronized (seen) {
+      return List.copyOf(seen);
+    }
+  }
+
+  /** Body bytes sent to clients for requests whose path contains {@code pathPart}. */
+  public long bodyBytes() {
+    return bodyBytes.get();
+  }
+
+  /** Forgets the requests and byte count seen so far. */
+  public void reset() {
+    seen.clear();
+    bodyBytes.set(0);
+  }
+
+  private synchronized Optional<Fault> take(String path) {
+    if (path.contains(fault.pathPart()) && used < fault.times()) {
+      used++;
+      return Optional.of(fault);
+    }
+    return Optional.empty();
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      String path = ex.getRequestURI().getRawPath();
+      String query = ex.getRequestURI().getRawQuery();
+      Map<String, List<String>> in = ex.getRequestHeaders();
+      seen.add(new Seen(ex.getRequestMethod(), path, first(in, "Authorization"), first(in, "Range"), first(in, "Host").orElse("")));
+      boolean redirected = path.startsWith(REDIRECTED);
+      if (redirected) {
+        path = path.substring(REDIRECTED.length());
+      }
+      Optional<Fault> f = redirected ? Optional.empty() : take(path);
+      if (f.isPresent() && f.get().kind() == Kind.STATUS) {
+        f.get().retryAfter().ifPresent(v -> ex.getResponseHeaders().add("Retry-After", v));
+        ex.sendResponseHeaders(f.get().status(), -1);
+        return;
+      }
+      if (f.isPresent() && f.get().kind() == Kind.REDIRECT_OTHER_HOST) {
+        ex.getResponseHeaders().add("Location", "http://" + otherHost() + REDIRECTED + path + (query == null ? "" : "?" + query));
+        ex.sendResponseHeaders(307, -1);
+        return;
+      }
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + upstream + path + (query == null ? "" : "?" + query)));
+      in.forEach((k, vs) -> {
+        String key = k.toLowerCase(Locale.ROOT);
+        boolean dropRange = key.equals("range") && f.isPresent() && f.get().kind() == Kind.IGNORE_RANGE;
+        if (!HOP.contains(key) && !dropRange && !(redirected && key.equals("authorization"))) {
+          vs.forEach(v -> b.header(k, v));
+        }
+      });
+      if (redirected) {
+        upstreamAuth.ifPresent(a -> b.header("Authorization", a));
+      }
+      byte[] body = ex.getRequestBody().readAllBytes();
+      b.method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+      HttpResponse<byte[]> r;
+      try {
+        r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+      r.headers().map().forEach((k, vs) -> {
+        String key = k.toLowerCase(Locale.ROOT);
+        if (!HOP.contains(key) && !key.equals(":status")) {
+          vs.forEach(v -> ex.getResponseHeaders().add(k, key.equals("location") ? v.replace(upstream, host()) : v));
+        }
+      });
+      byte[] out = r.body();
+      if (ex.getRequestMethod().equals("HEAD") || out.length == 0) {
+        r.headers().firstValue("Content-Length").ifPresent(v -> ex.getResponseHeaders().set("Content-Length", v));
+        ex.sendResponseHeaders(r.statusCode(), -1);
+        return;
+      }
+      if (f.isPresent() && f.get().kind() == Kind.FLIP_BYTE) {
+        out = out.clone();
+        out[out.length / 2] ^= 0x01;
+      }
+      ex.sendResponseHeaders(r.statusCode(), out.length);
+      OutputStream os = ex.getResponseBody();
+      if (f.isPresent() && f.get().kind() == Kind.DROP_AFTER) {
+        int n = (int) Math.min(f.get().bytes(), out.length - 1);
+        os.write(out, 0, n);
+        os.flush();
+        bodyBytes.addAndGet(n);
+        throw new IOException("dropping the connection mid-body, as asked");
+      }
+      os.write(out);
+      bodyBytes.addAndGet(out.length);
+    }
+  }
+
+  private static Optional<String> first(Map<String, List<String>> headers, String name) {
+    return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).flatMap(e -> e.getValue().stream()).findFirst();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

@@ -1,0 +1,119 @@
+package dev.strata.distribution.testing;
+
+import dev.strata.core.testing.Tools;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real CNCF Distribution registry ({@code /usr/bin/docker-registry} from Debian) on 127.0.0.1, a
+ * free port and a temporary storage directory, for one test class. Register it as a static field
+ * with {@code @RegisterExtension}. Missing the binary, the class is skipped, or fails under CI.
+ */
+public final class RegistryServer implements BeforeAllCallback, AfterAllCallback {
+  private final String user;
+  private final String password;
+  private Path dir;
+  private Process process;
+  private int port;
+
+  private RegistryServer(String user, String password) {
+    this.user = user;
+    this.password = password;
+  }
+
+  /** An open registry: anyone may pull and push. */
+  public static RegistryServer open() {
+    return new RegistryServer("", "");
+  }
+
+  /** A registry with basic auth for one user (htpasswd, bcrypt). */
+  public static RegistryServer withUser(String user, String password) {
+    return new RegistryServer(user, password);
+  }
+
+  /** {@code 127.0.0.1:PORT}. */
+  public String host() {
+    return "127.0.0.1:" + port;
+  }
+
+  /** The port. */
+  public int port() {
+    return port;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    Tools.require("docker-registry");
+    dir = Files.createTempDirectory("strata-registry-");
+    port = freePort();
+    StringBuilder config = new StringBuilder();
+    config.append("version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n");
+    config.append("storage:\n  filesystem:\n    rootdirectory: ").append(dir.resolve("data")).append("\n  delete:\n    enabled: true\n");
+    config.append("http:\n  addr: 127.0.0.1:").append(port).append("\n");
+    if (!user.isEmpty()) {
+      Tools.require("htpasswd");
+      String line = Tools.text(dir, "htpasswd", "-Bbn", user, password).strip();
+      Files.writeString(dir.resolve("htpasswd"), line + "\n");
+      config.append("auth:\n  htpasswd:\n    realm: strata-test\n    path: ").append(dir.resolve("htpasswd")).append("\n");
+    }
+    Path yml = dir.resolve("config.yml");
+    Files.writeString(yml, config);
+    process =
+        new ProcessBuilder("docker-registry", "serve", yml.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("registry.log").toFile())
+            .start();
+    awaitReady();
+  }
+
+  private void awaitReady() throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpRequest ping = HttpRequest.newBuilder(URI.create("http://" + host() + "/v2/")).build();
+    for (int i = 0; i < 200; i++) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("docker-registry exited: " + Files.readString(dir.resolve("registry.log")));
+      }
+      try {
+        int status = http.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (status == 200 || status == 401) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // still starting
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("docker-registry did not answer on " + host());
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    if (process != null) {
+      process.destroy();
+      process.waitFor();
+    }
+    if (dir != null) {
+      try (Stream<Path> walk = Files.walk(dir)) {
+        walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package dev.strata.distribution.testing;
+
+import dev.strata.core.digest.Digest;
+import dev.strata.core.testing.TestData;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * OCI layouts written byte by byte for the registry tests: real tar+gzip layers (one file each,
+ * of seeded random bytes), a config with matching diff_ids, a manifest, and an index.json naming
+ * it with a tag; or an index of two platforms.
+ */
+public final class TestImages {
+  private TestImages() {}
+
+  /** A layout's written image: the digest of what index.json names, and of its layers. */
+  public record Written(Digest root, List<Digest> layers) {}
+
+  /** Writes a one-platform image with {@code layers} layers of {@code size} bytes each. */
+  public static Written image(Path layout, String tag, int layers, int size, long seed) throws IOException {
+    init(layout);
+    Written m = manifest(layout, "amd64", layers, size, seed);
+    String desc = desc("application/vnd.oci.image.manifest.v1+json", m.root(), Files.size(blob(layout, m.root())), tag, null);
+    Files.writeString(layout.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[" + desc + "]}");
+    return m;
+  }
+
+  /** Writes an index of linux/amd64 and linux/arm64 images, tagged {@code tag}. */
+  public static Written multiPlatform(Path layout, String tag, long seed) throws IOException {
+    init(layout);
+    Written amd = manifest(layout, "amd64", 1, 2000, seed);
+    Written arm = manifest(layout, "arm64", 1, 2000, seed + 1);
+    String index =
+        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+            + desc("application/vnd.oci.image.manifest.v1+json", amd.root(), Files.size(blob(layout, amd.root())), null, "amd64") + ","
+            + desc("application/vnd.oci.image.manifest.v1+json", arm.root(), Files.size(blob(layout, arm.root())), null, "arm64") + "]}";
+    Digest indexDigest = put(layout, index.getBytes(StandardCharsets.UTF_8));
+    String top = desc("application/vnd.oci.image.index.v1+json", indexDigest, index.getBytes(StandardCharsets.UTF_8).length, tag, null);
+    Files.writeString(layout.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[" + top + "]}");
+    List<Digest> all = new ArrayList<>(amd.layers());
+    all.addAll(arm.layers());
+    return new Written(indexDigest, all);
+  }
+
+  private static Written manifest(Path layout, String arch, int layers, int size, long seed) throws IOException {
+    List<String> layerDescs = new ArrayList<>();
+    List<String> diffIds = new ArrayList<>();
+    List<Digest> layerDigests = new ArrayList<>();
+    for (int i = 0; i < layers; i++) {
+      byte[] tar = tar("file" + i, TestData.bytes(size, seed * 1000 + i));
+      diffIds.add("\"" + Digest.sha256(tar) + "\"");
+      byte[] gz = gzip(tar);
+      Digest d = put(layout, gz);
+      layerDigests.add(d);
+      layerDescs.add(desc("application/vnd.oci.image.layer.v1.tar+gzip", d, gz.length, null, null));
+    }
+    byte[] config =
+        ("{\"architecture\":\"" + arch + "\",\"os\":\"linux\",\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[" + String.join(",", diffIds) + "]}}")
+            .getBytes(StandardCharsets.UTF_8);
+    Digest c = put(layout, config);
+    byte[] manifest =
+        ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":"
+                + desc("application/vnd.oci.image.config.v1+json", c, config.length, null, null) + ",\"layers\":[" + String.join(",", layerDescs) + "]}")
+            .getBytes(StandardCharsets.UTF_8);
+    return new Written(put(layout, manifest), layerDigests);
+  }
+
+  private static String desc(String type, Digest d, long size, String tag, String arch) {
+    String s = "{\"mediaType\":\"" + type + "\",\"digest\":\"" + d + "\",\"size\":" + size;
+    if (arch != null) {
+      s += ",\"platform\":{\"architecture\":\"" + arch + "\",\"os\":\"linux\"}";
+    }
+    if (tag != null) {
+      s += ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"" + tag + "\"}";
+    }
+    return s + "}";
+  }
+
+  private static void init(Path layout) throws IOException {
+    Files.createDirectories(layout.resolve("blobs/sha256"));
+    Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+  }
+
+  private static Path blob(Path layout, Digest d) {
+    return layout.resolve("blobs/sha256").resolve(d.encoded());
+  }
+
+  private static Digest put(Path layout, byte[] bytes) throws IOException {
+    Digest d = Digest.sha256(bytes);
+    Files.write(blob(layout, d), bytes);
+    return d;
+  }
+
+  private static byte[] gzip(byte[] bytes) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+      gz.write(bytes);
+    }
+    return out.toByteArray();
+  }
+
+  /** A ustar archive of one regular file (POSIX.1-1988 header, checksum as the standard says). */
+  static byte[] tar(String name, byte[] content) {
+    byte[] header = new byte[512];
+    put(header, 0, name);
+    put(header, 100, "0000644");
+    put(header, 108, "0000000");
+    put(header, 116, "0000000");
+    put(header, 124, String.format("%011o", content.length));
+    put(header, 136, "00000000000");
+    java.util.Arrays.fill(header, 148, 156, (byte) ' ');
+    header[156] = '0';
+    put(header, 257, "ustar");
+    put(header, 263, "00");
+    int sum = 0;
+    for (byte b : header) {
+      sum += b & 0xff;
+    }
+    put(header, 148, String.format("%06o", sum));
+    header[154] = 0;
+    int padded = (content.length + 511) / 512 * 512;
+    byte[] out = new byte[512 + padded + 1024];
+    System.arraycopy(header, 0, out, 0, 512);
+    System.arraycopy(content, 0, out, 512, content.length);
+    return out;
+  }
+
+  private static void put(byte[] buf, int at, String s) {
+    byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(b, 0, buf, at, b.length);
+  }
+}
