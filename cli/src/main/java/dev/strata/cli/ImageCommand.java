@@ -201,10 +201,16 @@ final class ImageCommand {
       }
       if (json) {
         ArrayNode array = Output.array();
-        for (Image i : images) {
-          ObjectNode node = imageJson(i);
-          details(storage, i).ifPresent(d -> node.put("size", d.size()).put("platform", d.platform()));
-          array.add(node);
+        try (AllSnapshotters backends = AllSnapshotters.open(storage)) {
+          for (Image i : images) {
+            ObjectNode node = imageJson(i);
+            Optional<ImageDetails> details = details(storage, i);
+            if (details.isPresent()) {
+              node.put("platform", details.get().platform()).put("size", details.get().size());
+              details.get().unpackedSize(backends.list()).ifPresent(n -> node.put("unpackedSize", n));
+            }
+            array.add(node);
+          }
         }
         Output.json(out(), array);
         return;

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.core.content.ContentStore;
 import dev.strata.core.content.ReadOption;
 import dev.strata.core.digest.Digest;
+import dev.strata.core.error.NotFoundException;
 import dev.strata.core.image.Image;
 import dev.strata.core.oci.Descriptor;
 import dev.strata.core.oci.PlatformMatcher;
+import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.unpack.ResolvedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +41,25 @@ record ImageDetails(Image image, ResolvedImage resolved, JsonNode config) {
   /** Config plus layers, compressed as stored: what the image costs to move. */
   long size() {
     return resolved.manifest().config().size() + resolved.manifest().layers().stream().mapToLong(Descriptor::size).sum();
+  }
+
+  /**
+   * The bytes of the unpacked layers (the snapshots' own trees, as recorded when each was
+   * committed) in the first backend that holds the whole chain; empty when none does.
+   */
+  Optional<Long> unpackedSize(List<Snapshotter> backends) throws IOException {
+    for (Snapshotter backend : backends) {
+      long total = 0;
+      try {
+        for (Digest chainId : resolved.chainIds()) {
+          total += backend.usage(chainId.toString()).size();
+        }
+        return Optional.of(total);
+      } catch (NotFoundException e) {
+        // not unpacked in this backend
+      }
+    }
+    return Optional.empty();
   }
 
   /** {@code os/arch[/variant]} of the config. */

@@ -51,6 +51,8 @@ class LayerDefaultsTest {
     String key = strata("umount", mnt.toString()).out().lines().findFirst().orElseThrow().trim();
     strata("commit", key, "example.com/gz:changed");
 
+    JsonNode listed = Output.JSON.readTree(strata("image", "ls", "--json").out());
+    assertThat(listed.get(0).get("unpackedSize").asLong()).as("the base is unpacked").isPositive();
     JsonNode inspect = Output.JSON.readTree(strata("image", "inspect", "example.com/gz:changed", "--json").out());
     assertThat(inspect.get("layers")).hasSize(2);
     inspect.get("layers").forEach(l -> assertThat(l.get("mediaType").asText()).isEqualTo("application/vnd.oci.image.layer.v1.tar+gzip"));
