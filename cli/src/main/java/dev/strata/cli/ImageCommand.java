@@ -295,14 +295,21 @@ final class ImageCommand {
       out.println("Labels (record):");
       image.labels().forEach((k, v) -> out.println("  " + Output.escape(k + "=" + v)));
       out.println("Layers:");
-      List<List<String>> rows = new ArrayList<>();
-      rows.add(List.of("  DIGEST", "SIZE", "MEDIA TYPE", "DIFF ID"));
-      node.get("layers").forEach(l -> rows.add(List.of(
-          "  " + l.get("digest").asText(),
-          Output.bytes(l.get("size").asLong()),
-          l.get("mediaType").asText(),
-          l.get("diffId").asText())));
-      Output.table(out, rows, "MEDIA TYPE", "DIFF ID");
+      node.get("layers").forEach(l -> {
+        out.println("  " + l.get("digest").asText() + "  " + Output.bytes(l.get("size").asLong()) + "  " + shortLayerType(l.get("mediaType").asText()));
+        out.println("    diffID " + l.get("diffId").asText());
+      });
+      out.flush();
+    }
+
+    /** {@code tar+gzip} for the OCI and Docker layer media types; others as they are. */
+    private static String shortLayerType(String mediaType) {
+      for (String prefix : List.of("application/vnd.oci.image.layer.v1.", "application/vnd.docker.image.rootfs.diff.")) {
+        if (mediaType.startsWith(prefix)) {
+          return mediaType.substring(prefix.length());
+        }
+      }
+      return mediaType;
     }
 
     private static String strings(JsonNode array) {

@@ -123,7 +123,8 @@ class ImageCommandTest {
     assertThat(node.get("labels").isObject()).isTrue();
 
     CliRunner.Result text = strata("image", "inspect", "app:v1");
-    assertThat(text.out()).contains("Platform:    linux/amd64", "Cmd:         [serve]", layerDigest.toString());
+    assertThat(text.out()).contains("Platform:    linux/amd64", "Cmd:         [serve]", "  " + layerDigest + "  28 B  tar", "    diffID " + layerDigest);
+    assertThat(text.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(Output.TABLE_WIDTH));
   }
 
   @Test
