@@ -9,6 +9,7 @@ import dev.strata.core.content.ContentStore;
 import dev.strata.core.content.ContentWriter;
 import dev.strata.core.content.IngestStatus;
 import dev.strata.core.content.LabelFilter;
+import dev.strata.core.content.ReadOption;
 import dev.strata.core.content.WriterOptions;
 import dev.strata.core.digest.Digest;
 import dev.strata.core.error.InvalidArgumentException;
@@ -116,7 +117,7 @@ final class ContentCommand {
       ContentWriter writer = store.writer(name, options);
       try (writer;
           InputStream in = openAt(file, writer.offset());
-          Progress progress = Progress.bytes("ingest " + name, size, json)) {
+          Progress.Item progress = Progress.bytes("ingest " + name, size, json)) {
         InputStream counted =
             new FilterInputStream(in) {
               @Override
@@ -183,10 +184,24 @@ final class ContentCommand {
     @Option(names = "--length", description = "Bytes to write (default: to the end).")
     Long length;
 
+    @Option(names = "--verify", description = "Hash the bytes as they stream; fail at the end on a mismatch.")
+    boolean verify;
+
     @Override
     void run(ContentStore store) throws IOException {
       if (offset < 0 || (length != null && length < 0)) {
         throw new InvalidArgumentException(digest, "--offset and --length must not be negative");
+      }
+      if (verify) {
+        if (offset != 0 || length != null) {
+          throw new InvalidArgumentException(digest, "--verify reads the whole blob; it takes no --offset or --length");
+        }
+        try (InputStream in = store.open(Digest.parse(digest), ReadOption.VERIFY)) {
+          in.transferTo(System.out);
+        } finally {
+          System.out.flush();
+        }
+        return;
       }
       try (BlobReader reader = store.reader(Digest.parse(digest))) {
         WritableByteChannel stdout = Channels.newChannel(System.out);
@@ -227,10 +242,10 @@ final class ContentCommand {
             List.of(
                 i.digest().toString(),
                 Output.bytes(i.size()),
-                i.createdAt().toString(),
+                Output.instant(i.createdAt()),
                 String.join(",", i.labels().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())));
       }
-      Output.table(out(), rows);
+      Output.table(out(), rows, "LABELS");
     }
   }
 
@@ -317,9 +332,9 @@ final class ContentCommand {
           node.put("offset", s.offset());
           s.expectedSize().ifPresent(v -> node.put("expectedSize", v));
           s.expectedDigest().ifPresent(v -> node.put("expectedDigest", v.toString()));
-          node.put("startedAt", s.startedAt().toString());
-          node.put("updatedAt", s.updatedAt().toString());
-          node.put("expiresAt", s.expiresAt().toString());
+          node.put("startedAt", Output.instant(s.startedAt()));
+          node.put("updatedAt", Output.instant(s.updatedAt()));
+          node.put("expiresAt", Output.instant(s.expiresAt()));
           node.put("active", s.active());
         }
         Output.json(out(), array);
@@ -333,10 +348,10 @@ final class ContentCommand {
                 s.ref(),
                 Long.toString(s.offset()),
                 s.expectedDigest().map(Digest::toString).orElse("-"),
-                s.updatedAt().toString(),
+                Output.instant(s.updatedAt()),
                 s.active() ? "yes" : "no"));
       }
-      Output.table(out(), rows);
+      Output.table(out(), rows, "REF", "EXPECTED");
     }
   }
 
@@ -367,8 +382,8 @@ final class ContentCommand {
     ObjectNode node = Output.object();
     node.put("digest", info.digest().toString());
     node.put("size", info.size());
-    node.put("createdAt", info.createdAt().toString());
-    node.put("updatedAt", info.updatedAt().toString());
+    node.put("createdAt", Output.instant(info.createdAt()));
+    node.put("updatedAt", Output.instant(info.updatedAt()));
     ObjectNode labels = node.putObject("labels");
     info.labels().forEach(labels::put);
     return node;

@@ -44,7 +44,7 @@ final class DuCommand implements Callable<Integer> {
     List<List<String>> rows = new ArrayList<>();
     rows.add(List.of("IMAGE", "TOTAL", "UNIQUE", "SHARED"));
     report.images().forEach(u -> rows.add(List.of(u.image(), Output.bytes(u.total()), Output.bytes(u.unique()), Output.bytes(u.shared()))));
-    Output.table(spec.commandLine().getOut(), rows);
+    Output.table(spec.commandLine().getOut(), rows, "IMAGE");
     spec.commandLine().getOut().println("content " + Output.bytes(report.contentBytes()) + ", snapshots " + Output.bytes(report.snapshotBytes()));
     spec.commandLine().getOut().flush();
   }

@@ -24,8 +24,11 @@ final class GcCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Only report what would be removed.")
   boolean dryRun;
 
-  @Option(names = "--json", description = "Print JSON.")
+  @Option(names = "--json", description = "Print JSON (with every removed object).")
   boolean json;
+
+  @Option(names = {"-v", "--verbose"}, description = "List every removed object before the summary.")
+  boolean verbose;
 
   @Override
   public Integer call() throws Exception {
@@ -54,8 +57,10 @@ final class GcCommand implements Callable<Integer> {
       return;
     }
     String verb = dryRun ? "would remove" : "removed";
-    for (Node n : stats.removed()) {
-      out.println(verb + " " + n);
+    if (verbose) {
+      for (Node n : stats.removed()) {
+        out.println(verb + " " + n);
+      }
     }
     out.printf(
         "%s %d blobs, %d snapshots, %d leases, %d ingests (%s); mark %.1f ms, sweep %.1f ms%n",

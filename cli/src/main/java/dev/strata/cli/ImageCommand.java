@@ -1,9 +1,11 @@
 package dev.strata.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.core.Storage;
 import dev.strata.core.content.ContentInfo;
+import dev.strata.core.error.StrataException;
 import dev.strata.core.image.Image;
 import dev.strata.core.oci.Descriptor;
 import dev.strata.core.oci.Platform;
@@ -19,8 +21,11 @@ import dev.strata.core.transfer.TransferListener;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,6 +43,7 @@ import picocli.CommandLine.Spec;
       ImageCommand.Export.class,
       ImageCommand.Ls.class,
       ImageCommand.Inspect.class,
+      ImageCommand.History.class,
       ImageCommand.Tag.class,
       ImageCommand.Rm.class,
       FromDirCommand.class,
@@ -67,32 +73,36 @@ final class ImageCommand {
     abstract void run(Storage storage) throws IOException;
   }
 
-  /** Draws one progress line per blob on a terminal; silent otherwise. */
+  /**
+   * A meter per moving blob on a terminal, and a line per finished one ("Copying blob
+   * 0123456789ab done"); silent when stderr is no terminal.
+   */
   static final class BlobProgress implements TransferListener {
-    private final boolean quiet;
-    private Progress current;
+    private final Progress progress;
+    private final Map<Descriptor, Progress.Item> running = new java.util.concurrent.ConcurrentHashMap<>();
 
     BlobProgress(boolean quiet) {
-      this.quiet = quiet;
+      this.progress = Progress.stderr(quiet);
     }
 
     @Override
     public void started(Descriptor blob) {
-      current = Progress.bytes(blob.digest().toString().substring(0, 19), blob.size() == 0 ? -1 : blob.size(), quiet);
+      running.put(blob, progress.start("Copying blob " + ImageDetails.shortId(blob.digest()), blob.size() == 0 ? -1 : blob.size()));
     }
 
     @Override
     public void progress(Descriptor blob, long done) {
-      if (current != null) {
-        current.update(done);
+      Progress.Item item = running.get(blob);
+      if (item != null) {
+        item.update(done);
       }
     }
 
     @Override
     public void finished(Descriptor blob, boolean skipped) {
-      if (current != null) {
-        current.close();
-        current = null;
+      Progress.Item item = running.remove(blob);
+      if (item != null) {
+        item.done(skipped ? "skipped: already exists" : "done  " + Output.bytes(blob.size()));
       }
     }
   }
@@ -180,44 +190,167 @@ final class ImageCommand {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+    @Option(names = {"-q", "--quiet"}, description = "Print names only.")
+    boolean quiet;
+
     @Override
     void run(Storage storage) throws IOException {
       List<Image> images = storage.images().list();
+      if (quiet) {
+        images.forEach(i -> out().println(i.name()));
+        out().flush();
+        return;
+      }
       if (json) {
         ArrayNode array = Output.array();
-        images.forEach(i -> array.add(imageJson(i)));
+        try (AllSnapshotters backends = AllSnapshotters.open(storage)) {
+          for (Image i : images) {
+            ObjectNode node = imageJson(i);
+            Optional<ImageDetails> details = details(storage, i);
+            if (details.isPresent()) {
+              node.put("platform", details.get().platform()).put("size", details.get().size());
+              details.get().unpackedSize(backends.list()).ifPresent(n -> node.put("unpackedSize", n));
+            }
+            array.add(node);
+          }
+        }
         Output.json(out(), array);
         return;
       }
+      Instant now = Instant.now();
       List<List<String>> rows = new ArrayList<>();
-      rows.add(List.of("NAME", "TYPE", "DIGEST", "SIZE", "UPDATED"));
+      rows.add(List.of("NAME", "ID", "TYPE", "SIZE", "UPDATED"));
       for (Image i : images) {
         rows.add(
             List.of(
                 i.name(),
+                ImageDetails.shortId(i.target().digest()),
                 shortType(i.target().mediaType()),
-                i.target().digest().toString(),
-                Output.bytes(i.target().size()),
-                i.updatedAt().toString()));
+                details(storage, i).map(d -> Output.bytes(d.size())).orElse("-"),
+                Output.ago(i.updatedAt(), now)));
       }
-      Output.table(out(), rows);
+      Output.table(out(), rows, "NAME");
+    }
+
+    /** The host platform's details, or empty when the image has none or lacks blobs. */
+    private static Optional<ImageDetails> details(Storage storage, Image image) throws IOException {
+      try {
+        return Optional.of(ImageDetails.load(storage.content(), image, PlatformMatcher.host()));
+      } catch (StrataException e) {
+        return Optional.empty();
+      }
     }
   }
 
-  @Command(name = "inspect", description = "Show an image's record and its target's GC references.")
-  static final class Inspect extends Verb {
-    @Parameters(paramLabel = "NAME")
+  /** What inspect and history share: the image, the platform, and JSON or text. */
+  abstract static class Shown extends Verb {
+    @Parameters(paramLabel = "NAME", description = "Name, name@digest, digest or digest prefix (12+ hex).")
     String name;
 
+    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Manifest to show from an index (default: this machine).")
+    String platform;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    /** The image NAME resolves to, narrowed to the platform. */
+    ImageDetails details(Storage storage) throws IOException {
+      return ImageDetails.load(storage.content(), storage.images().get(name), UnpackCommand.matcher(platform));
+    }
+  }
+
+  @Command(
+      name = "inspect",
+      description = "Show an image: digest, platform, size, layers, config and labels.")
+  static final class Inspect extends Shown {
     @Override
     void run(Storage storage) throws IOException {
-      Image image = storage.images().get(name);
-      ObjectNode node = imageJson(image);
-      storage.content().find(image.target().digest()).ifPresent((ContentInfo info) -> {
-        ObjectNode labels = node.putObject("targetLabels");
-        info.labels().forEach(labels::put);
+      ImageDetails details = details(storage);
+      Image image = details.image();
+      Map<String, String> targetLabels = storage.content().find(image.target().digest()).map(ContentInfo::labels).orElse(Map.of());
+      ObjectNode node = details.inspectJson(targetLabels);
+      if (json) {
+        Output.json(out(), node);
+        return;
+      }
+      PrintWriter out = out();
+      out.println("Name:        " + image.name());
+      out.println("Digest:      " + image.target().digest());
+      out.println("MediaType:   " + image.target().mediaType());
+      if (node.has("manifest")) {
+        out.println("Manifest:    " + node.get("manifest").asText());
+      }
+      out.println("Platform:    " + details.platform());
+      out.println("Size:        " + Output.bytes(details.size()));
+      JsonNode cfg = node.get("config");
+      out.println("Created:     " + cfg.get("created").asText());
+      out.println("Author:      " + cfg.get("author").asText());
+      out.println("Entrypoint:  " + strings(cfg.get("entrypoint")));
+      out.println("Cmd:         " + strings(cfg.get("cmd")));
+      out.println("WorkingDir:  " + cfg.get("workingDir").asText());
+      out.println("User:        " + cfg.get("user").asText());
+      out.println("ExposedPorts: " + strings(cfg.get("exposedPorts")));
+      out.println("Env:");
+      cfg.get("env").forEach(e -> out.println("  " + Output.escape(e.asText())));
+      out.println("Labels (config):");
+      cfg.get("labels").properties().forEach(e -> out.println("  " + Output.escape(e.getKey() + "=" + e.getValue().asText())));
+      out.println("Labels (record):");
+      image.labels().forEach((k, v) -> out.println("  " + Output.escape(k + "=" + v)));
+      out.println("Layers:");
+      node.get("layers").forEach(l -> {
+        out.println("  " + l.get("digest").asText() + "  " + Output.bytes(l.get("size").asLong()) + "  " + shortLayerType(l.get("mediaType").asText()));
+        out.println("    diffID " + l.get("diffId").asText());
       });
-      Output.json(out(), node);
+      out.flush();
+    }
+
+    /** {@code tar+gzip} for the OCI and Docker layer media types; others as they are. */
+    private static String shortLayerType(String mediaType) {
+      for (String prefix : List.of("application/vnd.oci.image.layer.v1.", "application/vnd.docker.image.rootfs.diff.")) {
+        if (mediaType.startsWith(prefix)) {
+          return mediaType.substring(prefix.length());
+        }
+      }
+      return mediaType;
+    }
+
+    private static String strings(JsonNode array) {
+      List<String> items = new ArrayList<>();
+      array.forEach(i -> items.add(Output.escape(i.asText())));
+      return items.isEmpty() ? "" : "[" + String.join(", ", items) + "]";
+    }
+  }
+
+  @Command(name = "history", description = "Show the history of an image, newest first, with the layer each step made.")
+  static final class History extends Shown {
+    @Override
+    void run(Storage storage) throws IOException {
+      List<ImageDetails.HistoryEntry> history = details(storage).history();
+      if (json) {
+        ArrayNode array = Output.array();
+        for (ImageDetails.HistoryEntry h : history) {
+          ObjectNode node = array.addObject();
+          node.put("created", h.created());
+          node.put("createdBy", h.createdBy());
+          node.put("comment", h.comment());
+          node.put("emptyLayer", h.layer().isEmpty());
+          h.layer().ifPresent(l -> node.put("layer", l.digest().toString()).put("size", l.size()));
+        }
+        Output.json(out(), array);
+        return;
+      }
+      List<List<String>> rows = new ArrayList<>();
+      rows.add(List.of("LAYER", "CREATED", "CREATED BY", "SIZE", "COMMENT"));
+      for (ImageDetails.HistoryEntry h : history) {
+        rows.add(
+            List.of(
+                h.layer().map(l -> ImageDetails.shortId(l.digest())).orElse("<none>"),
+                h.created(),
+                h.createdBy(),
+                h.layer().map(l -> Output.bytes(l.size())).orElse("0 B"),
+                h.comment()));
+      }
+      Output.table(out(), rows, "CREATED BY", "COMMENT");
     }
   }
 
@@ -245,9 +378,9 @@ final class ImageCommand {
     @Override
     void run(Storage storage) throws IOException {
       for (String n : names) {
-        String normalized = storage.images().get(n).name();
-        storage.images().delete(n);
-        out().println(normalized);
+        String resolved = storage.images().get(n).name();
+        storage.images().delete(resolved);
+        out().println(resolved);
       }
       out().flush();
     }
@@ -272,8 +405,8 @@ final class ImageCommand {
     target.put("size", image.target().size());
     ObjectNode labels = node.putObject("labels");
     image.labels().forEach(labels::put);
-    node.put("createdAt", image.createdAt().toString());
-    node.put("updatedAt", image.updatedAt().toString());
+    node.put("createdAt", Output.instant(image.createdAt()));
+    node.put("updatedAt", Output.instant(image.updatedAt()));
     return node;
   }
 }

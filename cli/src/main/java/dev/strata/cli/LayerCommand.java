@@ -135,7 +135,7 @@ final class LayerCommand {
     @Option(names = "--source-date-epoch", paramLabel = "N", description = "Clamp times newer than N (seconds since the epoch) to N.")
     Long sourceDateEpoch;
 
-    @Option(names = "--userxattr", description = "With --overlay-upper: the mount used userxattr (user.overlay.opaque).")
+    @Option(names = "--userxattr", description = "With --overlay-upper: the mount used userxattr.")
     boolean userXattr;
 
     @Option(names = "--json", description = "Print the result as JSON.")

@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
 
 /** The options every command that writes a new layer and image shares. */
 final class LayerWriting {
-  @Option(names = "--compression", paramLabel = "none|gzip|zstd", description = "Layer compression (default zstd).")
-  String compression = "zstd";
+  @Option(names = "--compression", paramLabel = "none|gzip|zstd", description = "Layer compression (default gzip, which every tool reads).")
+  String compression = "gzip";
 
   @Option(names = "--source-date-epoch", paramLabel = "SECONDS", description = "Clamp times to this epoch (reproducible output).")
   Long sourceDateEpoch;

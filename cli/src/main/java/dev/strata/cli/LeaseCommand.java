@@ -51,7 +51,7 @@ final class LeaseCommand {
   @Command(name = "create", description = "Create a lease and print its id.")
   static final class Create extends Verb {
     @Option(names = "--id", description = "Lease id (default: a random one).") String id;
-    @Option(names = "--expires-in", paramLabel = "DURATION", description = "ISO-8601 duration such as PT1H (default: never).") Duration expiry;
+    @Option(names = "--expires-in", paramLabel = "DURATION", description = "How long it lives: 90s, 30m, 1h, 2d or ISO-8601 (default: never).") Duration expiry;
     @Option(names = "--label", paramLabel = "KEY=VALUE") List<String> labels = new ArrayList<>();
 
     @Override

@@ -137,7 +137,7 @@ final class SnapshotCommand {
       List<List<String>> rows = new ArrayList<>();
       rows.add(List.of("KEY", "PARENT", "KIND"));
       infos.forEach(i -> rows.add(List.of(i.name(), i.parent().orElse(""), i.kind().toString())));
-      Output.table(out(), rows);
+      Output.table(out(), rows, "PARENT");
     }
   }
 
@@ -181,7 +181,7 @@ final class SnapshotCommand {
       if (json) {
         Output.json(out(), array);
       } else {
-        Output.table(out(), rows);
+        Output.table(out(), rows, "KEY");
       }
     }
   }
@@ -254,8 +254,8 @@ final class SnapshotCommand {
     node.put("name", info.name());
     node.put("kind", info.kind().toString());
     info.parent().ifPresent(p -> node.put("parent", p));
-    node.put("created", info.created().toString());
-    node.put("updated", info.updated().toString());
+    node.put("created", Output.instant(info.created()));
+    node.put("updated", Output.instant(info.updated()));
     ObjectNode labels = node.putObject("labels");
     info.labels().forEach(labels::put);
     return node;

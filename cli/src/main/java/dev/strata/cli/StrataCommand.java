@@ -3,14 +3,21 @@ package dev.strata.cli;
 import dev.strata.core.Storage;
 import dev.strata.core.StorageConfig;
 import dev.strata.core.error.StrataException;
+import dev.strata.core.error.NotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,7 +43,7 @@ import picocli.CommandLine.Option;
       LeaseCommand.class,
       DuCommand.class,
       FsckCommand.class,
-      CommandLine.HelpCommand.class
+      StrataCommand.Help.class
     })
 public final class StrataCommand {
   /** Exit status for bad input or a refused operation. */
@@ -56,11 +63,36 @@ public final class StrataCommand {
       scope = CommandLine.ScopeType.INHERIT)
   boolean debug;
 
+  /** Width of help text: wide enough that no option's description wraps mid-phrase. */
+  static final int USAGE_WIDTH = 100;
+
   /** Builds the command line with strata's error handling. */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new StrataCommand());
     cli.setExecutionExceptionHandler(StrataCommand::handle);
+    cli.registerConverter(Duration.class, new Durations());
+    addHelpOptions(cli);
+    cli.setUsageHelpWidth(USAGE_WIDTH);
+    cli.setUsageHelpLongOptionsMaxWidth(32);
     return cli;
+  }
+
+  /**
+   * Gives every subcommand {@code -h, --help}. A help option makes picocli skip the checks of
+   * required parameters, so {@code strata image import --help} prints help instead of an error.
+   */
+  private static void addHelpOptions(CommandLine cli) {
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      CommandSpec spec = sub.getCommandSpec();
+      if (spec.findOption("--help") == null) {
+        spec.addOption(
+            OptionSpec.builder("-h", "--help")
+                .usageHelp(true)
+                .description("Show this help message and exit.")
+                .build());
+      }
+      addHelpOptions(sub);
+    }
   }
 
   /** The store root this invocation uses. */
@@ -75,9 +107,20 @@ public final class StrataCommand {
     return Path.of(System.getProperty("user.home"), ".local", "share", "strata");
   }
 
-  /** Opens the store at {@link #root()}. */
+  /**
+   * Opens the store at {@link #root()}. An explicit {@code --root} must have an existing parent
+   * (a typo should not silently create a tree of directories); the default root is created with
+   * its parents.
+   */
   Storage openStorage() throws IOException {
-    return Storage.open(StorageConfig.at(root()));
+    Path at = root();
+    if (root != null) {
+      Path parent = root.toAbsolutePath().getParent();
+      if (parent != null && !Files.isDirectory(parent)) {
+        throw new NotFoundException(root.toString(), "--root " + root + ": parent directory " + parent + " does not exist");
+      }
+    }
+    return Storage.open(StorageConfig.at(at));
   }
 
   private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
@@ -97,6 +140,9 @@ public final class StrataCommand {
     if (t instanceof StrataException s) {
       return s.getMessage();
     }
+    if (t instanceof dev.strata.core.content.VerificationFailedException v) {
+      return v.getCause().getMessage();
+    }
     if (t instanceof java.nio.file.NoSuchFileException n) {
       return "no such file: " + n.getFile();
     }
@@ -107,6 +153,31 @@ public final class StrataCommand {
       return "I/O error: " + t.getMessage();
     }
     return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
+  /**
+   * {@code strata help [COMMAND...]}: the usage of the command at that path, such as {@code
+   * strata help image import} (picocli's own help command looks one level deep only).
+   */
+  @Command(name = "help", description = "Show the help of a command, such as: strata help image import.")
+  static final class Help implements Runnable {
+    @CommandLine.Parameters(paramLabel = "COMMAND", arity = "0..*", description = "The command path.")
+    List<String> path = new ArrayList<>();
+
+    @CommandLine.Spec CommandSpec spec;
+
+    @Override
+    public void run() {
+      CommandLine command = spec.root().commandLine();
+      for (String name : path) {
+        CommandLine sub = command.getSubcommands().get(name);
+        if (sub == null) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "unknown command: " + String.join(" ", path));
+        }
+        command = sub;
+      }
+      command.usage(spec.commandLine().getOut());
+    }
   }
 
   /** Reads the version Maven wrote into the jar. */
