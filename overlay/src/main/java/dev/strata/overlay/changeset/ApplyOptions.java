@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * How {@link LayerApplier#apply} writes a layer. Start from {@link #defaults()} and change one
@@ -18,13 +19,17 @@ import java.util.Optional;
  *     directory without a member of its own (the parent of a member) takes its mode, owner,
  *     xattrs and mtime from the first of them that has that path, as containerd's applier does,
  *     so the merged view keeps the lower directory's attributes. Unused for a plain tree.
+ * @param sizeLimit at most this many bytes may come out of decompressing the layer; past it the
+ *     apply stops with a {@link dev.strata.core.error.DecompressionLimitException}; empty: no
+ *     bound
  */
 public record ApplyOptions(
     ApplyTarget target,
     OverlayXattrs overlayXattrs,
     Optional<String> mediaType,
     Ownership ownership,
-    List<Path> lowerDirs) {
+    List<Path> lowerDirs,
+    OptionalLong sizeLimit) {
 
   /** Checks that no component is null; copies the list. */
   public ApplyOptions {
@@ -33,36 +38,45 @@ public record ApplyOptions(
     Objects.requireNonNull(mediaType, "mediaType");
     Objects.requireNonNull(ownership, "ownership");
     lowerDirs = List.copyOf(lowerDirs);
+    Objects.requireNonNull(sizeLimit, "sizeLimit");
   }
 
-  /** A plain tree, trusted xattrs, compression detected, owners set when root, no lower directories. */
+  /**
+   * A plain tree, trusted xattrs, compression detected, owners set when root, no lower
+   * directories, no size limit.
+   */
   public static ApplyOptions defaults() {
     return new ApplyOptions(
-        ApplyTarget.PLAIN, OverlayXattrs.TRUSTED, Optional.empty(), Ownership.WHEN_ROOT, List.of());
+        ApplyTarget.PLAIN, OverlayXattrs.TRUSTED, Optional.empty(), Ownership.WHEN_ROOT, List.of(), OptionalLong.empty());
   }
 
   /** These options with {@code target}. */
   public ApplyOptions withTarget(ApplyTarget target) {
-    return new ApplyOptions(target, overlayXattrs, mediaType, ownership, lowerDirs);
+    return new ApplyOptions(target, overlayXattrs, mediaType, ownership, lowerDirs, sizeLimit);
   }
 
   /** These options with {@code xattrs} as the overlay xattr namespace. */
   public ApplyOptions withOverlayXattrs(OverlayXattrs xattrs) {
-    return new ApplyOptions(target, xattrs, mediaType, ownership, lowerDirs);
+    return new ApplyOptions(target, xattrs, mediaType, ownership, lowerDirs, sizeLimit);
   }
 
   /** These options with the layer's media type, which then decides the compression. */
   public ApplyOptions withMediaType(String mediaType) {
-    return new ApplyOptions(target, overlayXattrs, Optional.of(mediaType), ownership, lowerDirs);
+    return new ApplyOptions(target, overlayXattrs, Optional.of(mediaType), ownership, lowerDirs, sizeLimit);
   }
 
   /** These options with {@code ownership}. */
   public ApplyOptions withOwnership(Ownership ownership) {
-    return new ApplyOptions(target, overlayXattrs, mediaType, ownership, lowerDirs);
+    return new ApplyOptions(target, overlayXattrs, mediaType, ownership, lowerDirs, sizeLimit);
   }
 
   /** These options with the overlay mount's lower directories, nearest first. */
   public ApplyOptions withLowerDirs(List<Path> lowerDirs) {
-    return new ApplyOptions(target, overlayXattrs, mediaType, ownership, lowerDirs);
+    return new ApplyOptions(target, overlayXattrs, mediaType, ownership, lowerDirs, sizeLimit);
+  }
+
+  /** These options with at most {@code bytes} decompressed out of the layer. */
+  public ApplyOptions withSizeLimit(long bytes) {
+    return new ApplyOptions(target, overlayXattrs, mediaType, ownership, lowerDirs, OptionalLong.of(bytes));
   }
 }

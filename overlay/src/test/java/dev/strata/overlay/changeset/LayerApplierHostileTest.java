@@ -379,4 +379,32 @@ class LayerApplierHostileTest {
     assertThat(major).isEqualTo(4095);
     assertThat(minor).isEqualTo((1 << 20) - 1);
   }
+
+  @Test
+  void apply_ofAGzipOrZstdBomb_stopsAtTheSizeLimit_withATypedError() throws IOException {
+    byte[] tar = new TarBuilder().file("zeros", new byte[8 << 20], 0644).build();
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+      out.write(tar);
+    }
+    byte[] zst = com.github.luben.zstd.Zstd.compress(tar);
+    assertThat(gz.size()).isLessThan(64 * 1024);
+    for (byte[] bomb : List.of(gz.toByteArray(), zst)) {
+      assertThatThrownBy(
+              () -> LayerApplier.create().apply(new ByteArrayInputStream(bomb), root, ApplyOptions.defaults().withSizeLimit(1 << 20)))
+          .isInstanceOf(dev.strata.core.error.DecompressionLimitException.class)
+          .hasMessageContaining("more than 1048576 bytes");
+    }
+  }
+
+  @Test
+  void apply_underTheSizeLimit_isUnaffected() throws IOException {
+    byte[] tar = new TarBuilder().file("small", "data").build();
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+      out.write(tar);
+    }
+    LayerApplier.create().apply(new ByteArrayInputStream(gz.toByteArray()), root, ApplyOptions.defaults().withSizeLimit(tar.length));
+    assertThat(root.resolve("small")).hasContent("data");
+  }
 }

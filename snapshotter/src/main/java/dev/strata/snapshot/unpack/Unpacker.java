@@ -4,6 +4,7 @@ import dev.strata.core.Storage;
 import dev.strata.core.content.ReadOption;
 import dev.strata.core.digest.Digest;
 import dev.strata.core.error.AlreadyExistsException;
+import dev.strata.core.error.DecompressionLimitException;
 import dev.strata.core.error.DigestMismatchException;
 import dev.strata.core.error.NotFoundException;
 import dev.strata.core.image.GcLabels;
@@ -148,8 +149,9 @@ public final class Unpacker {
     Path dir = Path.of(overlay ? mount.option("upperdir").orElseThrow() : mount.source());
     // Compression is detected from the bytes, not the media type: skopeo types the uncompressed
     // layers of a docker-archive as tar.gzip, and importing keeps its digests, hence its types.
+    long limit = storage.config().layerSizeLimitNow();
     ApplyOptions options =
-        ApplyOptions.defaults().withTarget(overlay ? ApplyTarget.OVERLAY_UPPER : ApplyTarget.PLAIN);
+        ApplyOptions.defaults().withTarget(overlay ? ApplyTarget.OVERLAY_UPPER : ApplyTarget.PLAIN).withSizeLimit(limit);
     if (overlay) {
       // parents the layer does not list get the lower directory's attributes (nearest first)
       options = options.withLowerDirs(
@@ -157,6 +159,8 @@ public final class Unpacker {
     }
     try (InputStream in = storage.content().open(layer.digest(), ReadOption.VERIFY)) {
       return applier.apply(in, dir, options);
+    } catch (DecompressionLimitException e) {
+      throw new DecompressionLimitException("layer " + layer.digest(), limit);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.strata.overlay.internal.apply;
 import dev.strata.core.digest.Digest;
 import dev.strata.core.digest.DigestAlgorithm;
 import dev.strata.core.digest.Hasher;
+import dev.strata.core.error.DecompressionLimitException;
 import dev.strata.overlay.changeset.Compression;
 import dev.strata.overlay.changeset.MalformedLayerException;
 import java.io.BufferedInputStream;
@@ -10,6 +11,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The uncompressed bytes of a layer, hashed as they are read. A failure of the compressed data
@@ -30,13 +32,20 @@ final class LayerStream extends InputStream {
   private final InputStream plain;
   private final Hasher hasher = Hasher.create(DigestAlgorithm.SHA256);
   private final Compression compression;
+  private final long limit;
 
-  private LayerStream(InputStream plain, Compression compression) {
+  private LayerStream(InputStream plain, Compression compression, long limit) {
     this.plain = plain;
     this.compression = compression;
+    this.limit = limit;
   }
 
-  static LayerStream open(InputStream source, Optional<String> mediaType) throws IOException {
+  /**
+   * The layer in {@code source}, decompressed as {@code mediaType} says (or its magic bytes);
+   * more than {@code sizeLimit} bytes out of a compressed layer stop the read with a {@link
+   * DecompressionLimitException}.
+   */
+  static LayerStream open(InputStream source, Optional<String> mediaType, OptionalLong sizeLimit) throws IOException {
     InputStream guarded =
         new FilterInputStream(new BufferedInputStream(source, 64 * 1024)) {
           @Override
@@ -64,7 +73,8 @@ final class LayerStream extends InputStream {
         };
     Compression c = mediaType.isPresent() ? Compression.ofMediaType(mediaType.get()) : Compression.detect(guarded);
     try {
-      return new LayerStream(c.decompress(guarded), c);
+      long limit = c == Compression.NONE ? Long.MAX_VALUE : sizeLimit.orElse(Long.MAX_VALUE);
+      return new LayerStream(c.decompress(guarded), c, limit);
     } catch (IOException e) {
       throw translate(e, c, 0);
     }
@@ -102,6 +112,9 @@ final class LayerStream extends InputStream {
     }
     if (n > 0) {
       hasher.update(b, off, n);
+      if (hasher.length() > limit) {
+        throw new DecompressionLimitException("the " + compression.name().toLowerCase(java.util.Locale.ROOT) + " layer", limit);
+      }
     }
     return n;
   }

@@ -37,7 +37,7 @@ public final class TreeApplier implements LayerApplier {
     OverlayMarkers overlay =
         options.target() == ApplyTarget.OVERLAY_UPPER ? new OverlayMarkers(options.overlayXattrs()) : null;
     Counts counts = new Counts();
-    try (LayerStream stream = LayerStream.open(layer, options.mediaType());
+    try (LayerStream stream = LayerStream.open(layer, options.mediaType(), options.sizeLimit());
         RootedTree tree = new RootedTree(Posix.openTree(hostPath));
         LowerDirectories lowers = LowerDirectories.open(overlay != null ? options.lowerDirs() : List.of());
         Arena arena = Arena.ofConfined()) {

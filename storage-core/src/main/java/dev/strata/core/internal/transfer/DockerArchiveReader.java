@@ -43,11 +43,14 @@ final class DockerArchiveReader {
   private final Source source;
   private final BlobSink sink;
   private final ContentStore content;
+  private final long layerSizeLimit;
 
-  DockerArchiveReader(Source source, BlobSink sink, ContentStore content) {
+  /** A reader whose compressed layers may each decompress to at most {@code layerSizeLimit} bytes. */
+  DockerArchiveReader(Source source, BlobSink sink, ContentStore content, long layerSizeLimit) {
     this.source = source;
     this.sink = sink;
     this.content = content;
+    this.layerSizeLimit = layerSizeLimit;
   }
 
   List<NewImage> copyAll(Optional<String> nameOverride, String base) throws IOException {
@@ -165,7 +168,9 @@ final class DockerArchiveReader {
         sink.writeUnsized(
             diffId,
             MediaTypes.DOCKER_LAYER_GZIP,
-            () -> compression.decompress(new BufferedInputStream(source.open(member), 64 * 1024)),
+            () ->
+                new LimitedInputStream(
+                    compression.decompress(new BufferedInputStream(source.open(member), 64 * 1024)), layerSizeLimit, culprit),
             culprit + " (decompressed)");
     return new Descriptor(MediaTypes.DOCKER_LAYER_GZIP, diffId, size);
   }

@@ -87,7 +87,7 @@ public final class Importer {
         ImageIndex index = reader.readIndex();
         planned = reader.copyAll(index, name, base);
       } else {
-        planned = new DockerArchiveReader(source, sink, storage.content()).copyAll(name, base);
+        planned = new DockerArchiveReader(source, sink, storage.content(), storage.config().layerSizeLimitNow()).copyAll(name, base);
       }
       // Records first, in one transaction; then the lease. A crash in between leaves a lease that
       // expires; a failure before leaves no record.
