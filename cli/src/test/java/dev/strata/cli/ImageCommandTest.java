@@ -20,32 +20,33 @@ class ImageCommandTest {
   void makeLayout() throws Exception {
     root = dir.resolve("store").toString();
     layout = dir.resolve("app");
+    manifest = writeLayout(layout, "not really a tar, but a blob".getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Writes a one-image OCI layout at {@code layout} tagged v1 with {@code layer}; returns the manifest digest. */
+  static Digest writeLayout(Path layout, byte[] layer) throws Exception {
     Files.createDirectories(layout.resolve("blobs/sha256"));
     Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
-    byte[] layer = "not really a tar, but a blob".getBytes(StandardCharsets.UTF_8);
-    Digest l = blob(layer);
+    Digest l = blob(layout, layer);
     String config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + l + "\"]}}";
-    Digest c = blob(config.getBytes(StandardCharsets.UTF_8));
+    Digest c = blob(layout, config.getBytes(StandardCharsets.UTF_8));
     String m = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
         + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + c + "\",\"size\":" + config.length() + "},"
         + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + l + "\",\"size\":" + layer.length + "}]}";
-    manifest = blob(m.getBytes(StandardCharsets.UTF_8));
+    Digest manifest = blob(layout, m.getBytes(StandardCharsets.UTF_8));
     Files.writeString(layout.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\""
         + manifest + "\",\"size\":" + m.length() + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"v1\"}}]}");
+    return manifest;
   }
 
-  private Digest blob(byte[] bytes) throws Exception {
+  private static Digest blob(Path layout, byte[] bytes) throws Exception {
     Digest d = Digest.sha256(bytes);
     Files.write(layout.resolve("blobs/sha256/" + d.encoded()), bytes);
     return d;
   }
 
   private CliRunner.Result strata(String... args) {
-    String[] full = new String[args.length + 2];
-    full[0] = "--root";
-    full[1] = root;
-    System.arraycopy(args, 0, full, 2, args.length);
-    return CliRunner.run(full);
+    return CliRunner.inRoot(root, args);
   }
 
   @Test
