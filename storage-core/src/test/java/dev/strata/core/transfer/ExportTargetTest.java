@@ -127,6 +127,27 @@ class ExportTargetTest {
   }
 
   @Test
+  void anEmptyDirectory_isFilledInPlace_withTheBytesOfANewLayout_andEmptiedAgainOnFailure() throws Exception {
+    Path fresh = dir.resolve("fresh");
+    export(v1, fresh, ImageFormat.OCI_LAYOUT);
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    Object inode = Files.getAttribute(empty, "unix:ino");
+    export(v1, empty, ImageFormat.OCI_LAYOUT);
+    assertThat(Files.getAttribute(empty, "unix:ino")).as("the same directory, not a replacement").isEqualTo(inode);
+    assertThat(listing(empty)).isEqualTo(listing(fresh));
+    for (String name : listing(fresh)) {
+      if (Files.isRegularFile(fresh.resolve(name))) {
+        assertThat(empty.resolve(name)).as(name).hasSameBinaryContentAs(fresh.resolve(name));
+      }
+    }
+
+    Path another = Files.createDirectories(dir.resolve("another"));
+    dev.strata.core.internal.content.ContentDamage.flipBit(storage, v1.target().digest());
+    assertThatThrownBy(() -> export(v1, another, ImageFormat.OCI_LAYOUT)).isInstanceOf(DigestMismatchException.class);
+    assertThat(listing(another)).isEmpty();
+  }
+
+  @Test
   void aNonEmptyDirectoryThatIsNoLayout_isRefused() throws Exception {
     Path target = Files.createDirectories(dir.resolve("stuff"));
     Files.writeString(target.resolve("notes.txt"), "mine");
