@@ -169,6 +169,16 @@ class ExportTargetTest {
   }
 
   @Test
+  void aTargetNameWithGlobCharacters_isExportedAndSweptLikeAnyOther() throws Exception {
+    Path target = dir.resolve("app[1{x*?.tar");
+    export(v1, target, ImageFormat.OCI_ARCHIVE);
+    new ImageExporter(storage).export(List.of(v1.name()), target, ImageFormat.DOCKER_ARCHIVE, ExportOptions.defaults().overwritingArchives());
+    try (Stream<Path> left = Files.list(dir)) {
+      assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".strata-"));
+    }
+  }
+
+  @Test
   void anArchiveToAStream_isTheSameBytesAsToAFile_andALayoutCannotGoToAStream() throws Exception {
     for (ImageFormat format : List.of(ImageFormat.OCI_ARCHIVE, ImageFormat.DOCKER_ARCHIVE)) {
       Path file = dir.resolve("file-" + format.id() + ".tar");
