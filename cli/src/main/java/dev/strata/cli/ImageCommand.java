@@ -114,7 +114,7 @@ final class ImageCommand {
         "Digests are kept; on failure nothing is recorded."
       })
   static final class Import extends Verb {
-    @Parameters(paramLabel = "PATH", description = "Layout directory or archive.")
+    @Parameters(paramLabel = "PATH", description = "Layout directory or archive; - reads an archive from standard input.")
     Path path;
 
     @Option(names = "--name", description = "Name the image (the archive must hold one).")
@@ -140,7 +140,10 @@ final class ImageCommand {
       } else if (platform != null) {
         options = options.withPlatforms(PlatformMatcher.only(Platform.parse(platform)));
       }
-      ImportResult result = new ImageImporter(storage).importFrom(path, options);
+      ImportResult result =
+          path.toString().equals("-")
+              ? new ImageImporter(storage).importFrom(System.in, options)
+              : new ImageImporter(storage).importFrom(path, options);
       if (json) {
         ObjectNode node = Output.object();
         node.put("format", result.format().id());
@@ -164,8 +167,11 @@ final class ImageCommand {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
-    @Parameters(index = "1", paramLabel = "PATH")
+    @Parameters(index = "1", paramLabel = "PATH", description = "Directory (oci-layout) or archive file; - writes an archive to standard output.")
     Path path;
+
+    @Option(names = "--force", description = "Replace an existing archive file.")
+    boolean force;
 
     @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "oci-layout, oci-archive or docker-archive.")
     String format;
@@ -178,6 +184,18 @@ final class ImageCommand {
       ExportOptions options = ExportOptions.defaults().withListener(new BlobProgress(false));
       if (platform != null) {
         options = options.withPlatforms(PlatformMatcher.only(Platform.parse(platform)));
+      }
+      if (force) {
+        options = options.overwritingArchives();
+      }
+      if (path.toString().equals("-")) {
+        // standard output carries the archive and nothing else
+        new ImageExporter(storage).export(List.of(name), System.out, ImageFormat.of(format), options);
+        System.out.flush();
+        if (System.out.checkError()) { // PrintStream keeps write errors to itself
+          throw new IOException("writing the archive to standard output failed (closed pipe?)");
+        }
+        return;
       }
       ExportResult result = new ImageExporter(storage).export(List.of(name), path, ImageFormat.of(format), options);
       out().println(result.target() + " (" + result.format() + ", " + result.blobs() + " blobs, " + Output.bytes(result.bytes()) + ")");

@@ -123,7 +123,7 @@ final class LayerCommand {
     @Option(names = "--lower", paramLabel = "DIR", arity = "1..*", description = "With --overlay-upper: lower directories, nearest first.")
     List<Path> lowers = List.of();
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "Where to write the layer.")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "Where to write the layer; - is standard output.")
     Path output;
 
     @Option(names = "--compression", paramLabel = "none|gzip|zstd", defaultValue = "none", description = "Compression (default: ${DEFAULT-VALUE}).")
@@ -163,20 +163,29 @@ final class LayerCommand {
       if (userXattr) {
         options = options.withOverlayXattrs(OverlayXattrs.USER);
       }
-      Path absolute = output.toAbsolutePath();
-      Path tmp = Files.createTempFile(absolute.getParent(), ".strata-diff", ".tmp");
       DiffResult r;
-      try {
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-          r = overlay
-              ? LayerDiffer.create().diffOverlay(overlayUpper, lowers, out, options)
-              : LayerDiffer.create().diff(trees.get(0), trees.get(1), out, options);
+      boolean toStdout = output.toString().equals("-");
+      if (toStdout) {
+        r = diff(overlay, System.out, options);
+        System.out.flush();
+        if (System.out.checkError()) { // PrintStream keeps write errors to itself
+          throw new java.io.IOException("writing the layer to standard output failed (closed pipe?)");
         }
-        Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
+      } else {
+        Path absolute = output.toAbsolutePath();
+        // created with the umask (a layer written for the user), unlike createTempFile's 0600
+        Path tmp = absolute.resolveSibling(".strata-diff-" + absolute.getFileName() + "-" + java.util.UUID.randomUUID() + ".tmp");
+        try {
+          try (OutputStream out = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            r = diff(overlay, out, options);
+          }
+          Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+          Files.deleteIfExists(tmp);
+        }
       }
-      PrintWriter out = spec.commandLine().getOut();
+      // with -o -, standard output carries the layer and nothing else
+      PrintWriter out = toStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
       if (json) {
         ObjectNode node = Output.object();
         node.put("diffId", r.diffId().toString());
@@ -199,6 +208,12 @@ final class LayerCommand {
         out.flush();
       }
       return 0;
+    }
+
+    private DiffResult diff(boolean overlay, OutputStream out, DiffOptions options) throws java.io.IOException {
+      return overlay
+          ? LayerDiffer.create().diffOverlay(overlayUpper, lowers, out, options)
+          : LayerDiffer.create().diff(trees.get(0), trees.get(1), out, options);
     }
   }
 }

@@ -24,38 +24,45 @@ class ImageCommandTest {
   void makeLayout() throws Exception {
     root = dir.resolve("store").toString();
     layout = dir.resolve("app");
-    Files.createDirectories(layout.resolve("blobs/sha256"));
-    Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
     byte[] layer = "not really a tar, but a blob".getBytes(StandardCharsets.UTF_8);
-    Digest l = blob(layer);
-    layerDigest = l;
-    String config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"2024-05-01T10:00:00Z\",\"author\":\"ann\","
+    manifest = writeLayout(layout, layer);
+    layerDigest = Digest.sha256(layer);
+    configSize = config(layerDigest).length();
+  }
+
+  /** The image config of the test layout: every field {@code image inspect} shows. */
+  private static String config(Digest layer) {
+    return "{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"2024-05-01T10:00:00Z\",\"author\":\"ann\","
         + "\"config\":{\"Env\":[\"PATH=/bin\"],\"Entrypoint\":[\"/bin/app\"],\"Cmd\":[\"serve\"],\"WorkingDir\":\"/srv\",\"User\":\"1000\","
         + "\"Labels\":{\"team\":\"core\"},\"ExposedPorts\":{\"8080/tcp\":{}}},"
         + "\"history\":[{\"created_by\":\"COPY app /bin/app\"},{\"created_by\":\"CMD serve\",\"empty_layer\":true}],"
-        + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + l + "\"]}}";
-    configSize = config.length();
-    Digest c = blob(config.getBytes(StandardCharsets.UTF_8));
+        + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + layer + "\"]}}";
+  }
+
+  /** Writes a one-image OCI layout at {@code layout} tagged v1 with {@code layer}; returns the manifest digest. */
+  static Digest writeLayout(Path layout, byte[] layer) throws Exception {
+    Files.createDirectories(layout.resolve("blobs/sha256"));
+    Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+    Digest l = blob(layout, layer);
+    String config = config(l);
+    Digest c = blob(layout, config.getBytes(StandardCharsets.UTF_8));
     String m = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
         + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + c + "\",\"size\":" + config.length() + "},"
         + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + l + "\",\"size\":" + layer.length + "}]}";
-    manifest = blob(m.getBytes(StandardCharsets.UTF_8));
+    Digest manifest = blob(layout, m.getBytes(StandardCharsets.UTF_8));
     Files.writeString(layout.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\""
         + manifest + "\",\"size\":" + m.length() + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"v1\"}}]}");
+    return manifest;
   }
 
-  private Digest blob(byte[] bytes) throws Exception {
+  private static Digest blob(Path layout, byte[] bytes) throws Exception {
     Digest d = Digest.sha256(bytes);
     Files.write(layout.resolve("blobs/sha256/" + d.encoded()), bytes);
     return d;
   }
 
   private CliRunner.Result strata(String... args) {
-    String[] full = new String[args.length + 2];
-    full[0] = "--root";
-    full[1] = root;
-    System.arraycopy(args, 0, full, 2, args.length);
-    return CliRunner.run(full);
+    return CliRunner.inStore(java.nio.file.Path.of(root), args);
   }
 
   @Test

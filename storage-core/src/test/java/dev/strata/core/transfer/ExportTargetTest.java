@@ -127,6 +127,27 @@ class ExportTargetTest {
   }
 
   @Test
+  void anEmptyDirectory_isFilledInPlace_withTheBytesOfANewLayout_andEmptiedAgainOnFailure() throws Exception {
+    Path fresh = dir.resolve("fresh");
+    export(v1, fresh, ImageFormat.OCI_LAYOUT);
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    Object inode = Files.getAttribute(empty, "unix:ino");
+    export(v1, empty, ImageFormat.OCI_LAYOUT);
+    assertThat(Files.getAttribute(empty, "unix:ino")).as("the same directory, not a replacement").isEqualTo(inode);
+    assertThat(listing(empty)).isEqualTo(listing(fresh));
+    for (String name : listing(fresh)) {
+      if (Files.isRegularFile(fresh.resolve(name))) {
+        assertThat(empty.resolve(name)).as(name).hasSameBinaryContentAs(fresh.resolve(name));
+      }
+    }
+
+    Path another = Files.createDirectories(dir.resolve("another"));
+    dev.strata.core.internal.content.ContentDamage.flipBit(storage, v1.target().digest());
+    assertThatThrownBy(() -> export(v1, another, ImageFormat.OCI_LAYOUT)).isInstanceOf(DigestMismatchException.class);
+    assertThat(listing(another)).isEmpty();
+  }
+
+  @Test
   void aNonEmptyDirectoryThatIsNoLayout_isRefused() throws Exception {
     Path target = Files.createDirectories(dir.resolve("stuff"));
     Files.writeString(target.resolve("notes.txt"), "mine");
@@ -145,6 +166,16 @@ class ExportTargetTest {
     }
     new ImageExporter(storage).export(List.of(v1.name()), target, ImageFormat.OCI_ARCHIVE, ExportOptions.defaults().overwritingArchives());
     assertThat(Files.size(target)).isGreaterThan(200_000);
+  }
+
+  @Test
+  void aTargetNameWithGlobCharacters_isExportedAndSweptLikeAnyOther() throws Exception {
+    Path target = dir.resolve("app[1{x*?.tar");
+    export(v1, target, ImageFormat.OCI_ARCHIVE);
+    new ImageExporter(storage).export(List.of(v1.name()), target, ImageFormat.DOCKER_ARCHIVE, ExportOptions.defaults().overwritingArchives());
+    try (Stream<Path> left = Files.list(dir)) {
+      assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".strata-"));
+    }
   }
 
   @Test

@@ -26,9 +26,13 @@ import java.util.Optional;
  * An OCI image layout directory as an export target, new or existing.
  *
  * <ul>
- *   <li><b>New</b> (the target is absent or an empty directory): the layout is built in a
- *       temporary directory beside the target and renamed onto it at {@link #commit()}, so a
- *       failed or killed export leaves nothing at the target.
+ *   <li><b>New</b> (the target is absent): the layout is built in a temporary directory beside
+ *       the target and renamed onto it at {@link #commit()}, so a failed or killed export leaves
+ *       nothing at the target.
+ *   <li><b>Empty</b> (an empty directory, perhaps a mount point or someone's working directory,
+ *       so it is not replaced): it first becomes a layout of no images ({@code oci-layout}, then
+ *       {@code index.json}, each renamed into place), then is treated as existing. A failure
+ *       empties it again; after a kill it is a valid layout that the retry adds to.
  *   <li><b>Existing</b> (it holds {@code oci-layout} and {@code index.json}): blobs it lacks are
  *       written to temporaries inside it and renamed into {@code blobs/} once their bytes are
  *       verified; blobs it has are verified and never rewritten; {@code index.json} is replaced
@@ -46,6 +50,7 @@ final class LayoutDirectory extends LayoutSink {
   private final Scratch scratch;
   private final List<Path> added = new ArrayList<>();
   private final Map<Path, Path> pending = new LinkedHashMap<>();
+  private boolean wasEmpty;
   private boolean committed;
 
   private LayoutDirectory(Path target, Path root, boolean existing, Scratch scratch) {
@@ -55,26 +60,39 @@ final class LayoutDirectory extends LayoutSink {
     this.scratch = scratch;
   }
 
+  private static LayoutDirectory existing(Path target) throws IOException {
+    Scratch.sweep(target, "export", SUBJECT);
+    return new LayoutDirectory(target, target, true, Scratch.claim(target, "export", SUBJECT));
+  }
+
   /**
    * Opens {@code dir} for an export.
    *
    * @throws AlreadyExistsException when it is a file, or a non-empty directory that is no layout
    */
   static LayoutDirectory open(Path dir) throws IOException {
-    Path target = dir.toAbsolutePath();
+    Path target = dir.toAbsolutePath().normalize();
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       if (!Files.isDirectory(target)) {
         throw new AlreadyExistsException(dir.toString(), "export target " + dir + " exists and is not a directory");
       }
       if (isLayout(target)) {
-        Scratch.sweep(target, "export", SUBJECT);
-        return new LayoutDirectory(target, target, true, Scratch.claim(target, "export", SUBJECT));
+        return existing(target);
       }
       try (var entries = Files.list(target)) {
         if (entries.findAny().isPresent()) {
           throw new AlreadyExistsException(dir.toString(), "export target " + dir + " is not empty and is not an OCI layout");
         }
       }
+      LayoutDirectory empty = existing(target);
+      empty.wasEmpty = true;
+      try {
+        empty.initialize();
+      } catch (IOException | RuntimeException e) {
+        empty.close();
+        throw e;
+      }
+      return empty;
     }
     Scratch scratch = Scratch.beside(target, "export");
     try {
@@ -84,6 +102,17 @@ final class LayoutDirectory extends LayoutSink {
     } catch (IOException | RuntimeException e) {
       scratch.close();
       throw e;
+    }
+  }
+
+  /** Makes the empty target a layout of no images, {@code index.json} last. */
+  private void initialize() throws IOException {
+    byte[] marker = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] index = dev.strata.core.oci.ImageIndex.layoutIndex(List.of());
+    for (var file : List.of(Map.entry("oci-layout", marker), Map.entry("index.json", index))) {
+      Path staged = scratch.path(".init-" + file.getKey());
+      copy(() -> new java.io.ByteArrayInputStream(file.getValue()), staged);
+      Files.move(staged, target.resolve(file.getKey()), StandardCopyOption.ATOMIC_MOVE);
     }
   }
 
@@ -199,6 +228,14 @@ final class LayoutDirectory extends LayoutSink {
       }
     } finally {
       scratch.close();
+    }
+    if (!committed && wasEmpty) {
+      // it was empty before this export: leave it so
+      try (var entries = Files.list(target)) {
+        for (Path p : entries.toList()) {
+          Scratch.deleteTree(p);
+        }
+      }
     }
   }
 }

@@ -66,7 +66,7 @@ abstract sealed class LayoutSink implements AutoCloseable permits LayoutDirector
    *     is a directory
    */
   static LayoutSink tar(Path file, boolean overwrite) throws IOException {
-    Path absolute = file.toAbsolutePath();
+    Path absolute = file.toAbsolutePath().normalize();
     if (Files.isDirectory(absolute)) {
       throw new AlreadyExistsException(file.toString(), "export target " + file + " is a directory; an archive needs a file name");
     }

@@ -97,7 +97,8 @@ final class Scratch implements AutoCloseable {
     String prefix = prefix(purpose, subject);
     Pattern own = Pattern.compile(Pattern.quote(prefix) + "([0-9a-f]{16})(.*)");
     List<Path> entries = new ArrayList<>();
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, prefix + "*")) {
+    // not a glob: the subject is a file name the user chose and may hold [ { * ?
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix))) {
       stream.forEach(entries::add);
     } catch (NoSuchFileException e) {
       return 0;
