@@ -194,7 +194,7 @@ public final class UnionView implements AutoCloseable {
   public List<Entry> readdir(Entry.Directory dir, long offset) throws IOException {
     String host = hostPath(dir.path());
     LayerStack.Dir merged = stack.directory(host).orElseThrow(() -> new NoSuchFileException(dir.path()));
-    List<Child> children = merged.children();
+    List<Child> children = stack.children(merged);
     List<Entry> out = new ArrayList<>(Math.max(0, children.size() - (int) offset));
     for (int i = (int) Math.min(offset, children.size()); i < children.size(); i++) {
       Child c = children.get(i);

@@ -132,8 +132,7 @@ class UnionViewTest {
     Files.createSymbolicLink(only.resolve("up"), Path.of("../../../../d/file"));
     Files.createSymbolicLink(only.resolve("loop"), Path.of("loop"));
     try (UnionView view = UnionView.open(List.of(only))) {
-      assertThat(view.lookup("rel")).get().isEqualTo(
-          new Entry.Symlink("rel", view.lookup("rel").orElseThrow().attributes(), "d"));
+      assertThat(view.lookup("rel")).get().isInstanceOfSatisfying(Entry.Symlink.class, l -> assertThat(l.target()).isEqualTo("d"));
       assertThat(view.lookup("rel/file")).isEmpty();
       assertThat(view.resolve("rel/file", true)).get().extracting(Entry::path).isEqualTo("d/file");
       assertThat(view.resolve("abs", true)).get().extracting(Entry::path).isEqualTo("d/file");
