@@ -190,13 +190,18 @@ public final class UnionView implements AutoCloseable {
    * is its index + 1), sorted by the bytes of their names.
    *
    * @throws NoSuchFileException when {@code dir} is no longer a directory of this view
+   * @throws InvalidArgumentException when {@code offset} is negative
    */
   public List<Entry> readdir(Entry.Directory dir, long offset) throws IOException {
+    if (offset < 0) {
+      throw new InvalidArgumentException(Long.toString(offset), "readdir offset " + offset + " is negative");
+    }
     String host = hostPath(dir.path());
     LayerStack.Dir merged = stack.directory(host).orElseThrow(() -> new NoSuchFileException(dir.path()));
     List<Child> children = stack.children(merged);
-    List<Entry> out = new ArrayList<>(Math.max(0, children.size() - (int) offset));
-    for (int i = (int) Math.min(offset, children.size()); i < children.size(); i++) {
+    int from = (int) Math.min(offset, children.size());
+    List<Entry> out = new ArrayList<>(children.size() - from);
+    for (int i = from; i < children.size(); i++) {
       Child c = children.get(i);
       out.add(entry(host.isEmpty() ? c.name() : host + "/" + c.name(), c));
     }

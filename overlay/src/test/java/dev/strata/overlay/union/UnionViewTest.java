@@ -57,6 +57,8 @@ class UnionViewTest {
 
     try (UnionView view = UnionView.open(List.of(upper, lower), EnumSet.of(WhiteoutFormat.OCI))) {
       assertThat(view.lookup("gone")).isEmpty();
+      assertThat(view.lookup(".wh.gone")).isEmpty();
+      assertThat(view.lookup("d/.wh..wh..opq")).isEmpty();
       assertThat(names(view, "")).containsExactly("d", "m");
       assertThat(names(view, "d")).containsExactly("new");
       assertThat(names(view, "m")).containsExactly("a", "c");

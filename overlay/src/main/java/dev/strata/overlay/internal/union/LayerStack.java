@@ -205,6 +205,9 @@ public final class LayerStack implements AutoCloseable {
    * layer holds a non-directory or a whiteout there, or whites it out for the layers below.
    */
   private Optional<Child> resolve(Dir dir, String name, Fd[] fds) throws IOException {
+    if (markers.ociFiles() && name.startsWith(Whiteouts.PREFIX)) {
+      return Optional.empty(); // a marker, never an entry
+    }
     String whiteout = Whiteouts.PREFIX + name;
     Child owner = null;
     List<Integer> merge = new ArrayList<>();
