@@ -75,6 +75,8 @@ public final class UnionView implements AutoCloseable {
   private final LayerStack stack;
   private final Map<InodeKey, Long> inodes = new ConcurrentHashMap<>();
   private final AtomicLong nextIno = new AtomicLong(1);
+  /** Entries by host path, built once: layers are immutable while viewed. */
+  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
   private UnionView(LayerStack stack) {
     this.stack = stack;
@@ -126,6 +128,10 @@ public final class UnionView implements AutoCloseable {
    */
   public Optional<Entry> lookup(String path) throws IOException {
     String host = hostPath(path);
+    Entry known = entries.get(host);
+    if (known != null) {
+      return Optional.of(known);
+    }
     Optional<Child> child = stack.lookup(host);
     return child.isEmpty() ? Optional.empty() : Optional.of(entry(host, child.get()));
   }
@@ -190,13 +196,18 @@ public final class UnionView implements AutoCloseable {
    * is its index + 1), sorted by the bytes of their names.
    *
    * @throws NoSuchFileException when {@code dir} is no longer a directory of this view
+   * @throws InvalidArgumentException when {@code offset} is negative
    */
   public List<Entry> readdir(Entry.Directory dir, long offset) throws IOException {
+    if (offset < 0) {
+      throw new InvalidArgumentException(Long.toString(offset), "readdir offset " + offset + " is negative");
+    }
     String host = hostPath(dir.path());
     LayerStack.Dir merged = stack.directory(host).orElseThrow(() -> new NoSuchFileException(dir.path()));
-    List<Child> children = merged.children();
-    List<Entry> out = new ArrayList<>(Math.max(0, children.size() - (int) offset));
-    for (int i = (int) Math.min(offset, children.size()); i < children.size(); i++) {
+    List<Child> children = stack.children(merged);
+    int from = (int) Math.min(offset, children.size());
+    List<Entry> out = new ArrayList<>(children.size() - from);
+    for (int i = from; i < children.size(); i++) {
       Child c = children.get(i);
       out.add(entry(host.isEmpty() ? c.name() : host + "/" + c.name(), c));
     }
@@ -251,6 +262,16 @@ public final class UnionView implements AutoCloseable {
   }
 
   private Entry entry(String host, Child c) throws IOException {
+    Entry known = entries.get(host);
+    if (known != null) {
+      return known;
+    }
+    Entry built = build(host, c);
+    Entry raced = entries.putIfAbsent(host, built);
+    return raced != null ? raced : built;
+  }
+
+  private Entry build(String host, Child c) throws IOException {
     Stat st = c.stat();
     long ino = inodes.computeIfAbsent(new InodeKey(c.layer(), st.dev(), st.ino()), k -> nextIno.getAndIncrement());
     long rdev = makedev(st.rdevMajor(), st.rdevMinor());

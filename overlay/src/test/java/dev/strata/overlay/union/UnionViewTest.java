@@ -57,6 +57,8 @@ class UnionViewTest {
 
     try (UnionView view = UnionView.open(List.of(upper, lower), EnumSet.of(WhiteoutFormat.OCI))) {
       assertThat(view.lookup("gone")).isEmpty();
+      assertThat(view.lookup(".wh.gone")).isEmpty();
+      assertThat(view.lookup("d/.wh..wh..opq")).isEmpty();
       assertThat(names(view, "")).containsExactly("d", "m");
       assertThat(names(view, "d")).containsExactly("new");
       assertThat(names(view, "m")).containsExactly("a", "c");
@@ -132,8 +134,7 @@ class UnionViewTest {
     Files.createSymbolicLink(only.resolve("up"), Path.of("../../../../d/file"));
     Files.createSymbolicLink(only.resolve("loop"), Path.of("loop"));
     try (UnionView view = UnionView.open(List.of(only))) {
-      assertThat(view.lookup("rel")).get().isEqualTo(
-          new Entry.Symlink("rel", view.lookup("rel").orElseThrow().attributes(), "d"));
+      assertThat(view.lookup("rel")).get().isInstanceOfSatisfying(Entry.Symlink.class, l -> assertThat(l.target()).isEqualTo("d"));
       assertThat(view.lookup("rel/file")).isEmpty();
       assertThat(view.resolve("rel/file", true)).get().extracting(Entry::path).isEqualTo("d/file");
       assertThat(view.resolve("abs", true)).get().extracting(Entry::path).isEqualTo("d/file");

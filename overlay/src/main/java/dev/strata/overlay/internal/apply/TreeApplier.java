@@ -39,7 +39,7 @@ public final class TreeApplier implements LayerApplier {
     Counts counts = new Counts();
     try (LayerStream stream = LayerStream.open(layer, options.mediaType(), options.sizeLimit());
         RootedTree tree = new RootedTree(Posix.openTree(hostPath));
-        LowerDirectories lowers = LowerDirectories.open(overlay != null ? options.lowerDirs() : List.of());
+        LowerDirectories lowers = LowerDirectories.open(overlay != null ? options.lowerDirs() : List.of(), options.overlayXattrs());
         Arena arena = Arena.ofConfined()) {
       Attributes attributes = new Attributes(chown);
       DeferredDirectories directories = new DeferredDirectories();

@@ -54,7 +54,7 @@ final class ChangeWalker {
   /** Walks from the roots; {@code lower} is closed by the caller. */
   void walkRoots(DirView lower, PlainDir upper) throws IOException {
     try {
-      walk("", lower, upper, overlay && !StackDir.isOpaque(upper, opaqueXattr));
+      walk("", lower, upper, overlay && !upper.isOpaque(opaqueXattr));
     } finally {
       arena.close();
     }
@@ -111,7 +111,7 @@ final class ChangeWalker {
       if (u.isDirectory()) {
         try (PlainDir uc = upper.child(name);
             DirView lc = l != null && l.isDirectory() ? lower.child(name) : null) {
-          boolean childMerge = merge && lc != null && !StackDir.isOpaque(uc, opaqueXattr);
+          boolean childMerge = merge && lc != null && !uc.isOpaque(opaqueXattr);
           walk(p, lc, uc, childMerge);
         }
       }

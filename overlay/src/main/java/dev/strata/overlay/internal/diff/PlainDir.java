@@ -94,6 +94,12 @@ final class PlainDir implements DirView {
     return all;
   }
 
+  /** Whether this directory carries {@code opaqueXattr=y}: overlayfs stops merging below it. */
+  boolean isOpaque(String opaqueXattr) throws IOException {
+    byte[] v = ownXattr(opaqueXattr);
+    return v != null && v.length == 1 && v[0] == 'y';
+  }
+
   /** The raw value of {@code xattr} on this directory itself, or null. */
   byte @Nullable [] ownXattr(String xattr) throws IOException {
     return Xattrs.all(fd, "", path).get(xattr);

@@ -9,6 +9,8 @@ import dev.strata.overlay.changeset.DiffResult;
 import dev.strata.overlay.changeset.LayerDiffer;
 import dev.strata.overlay.changeset.OverlayXattrs;
 import dev.strata.overlay.internal.tar.TarLayerWriter;
+import dev.strata.overlay.internal.union.LayerStack;
+import dev.strata.overlay.internal.union.Markers;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -17,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 
@@ -36,18 +37,20 @@ public final class TreeDiffer implements LayerDiffer {
   @Override
   public DiffResult diffOverlay(Path upper, List<Path> lowers, OutputStream out, DiffOptions options)
       throws IOException {
-    List<PlainDir> roots = new ArrayList<>();
-    try {
-      for (Path p : lowers) {
-        roots.add(PlainDir.root(host(p)));
-      }
-    } catch (IOException | RuntimeException e) {
-      roots.forEach(PlainDir::close);
-      throw e;
+    if (lowers.isEmpty()) {
+      return diffOverlay(upper, UnionDir.empty(), out, options);
     }
-    try (StackDir l = StackDir.root(roots, opaqueXattr(options)); PlainDir u = PlainDir.root(host(upper))) {
+    List<String> hosts = lowers.stream().map(TreeDiffer::host).toList();
+    try (LayerStack stack = LayerStack.open(hosts, Markers.overlayfs(opaqueXattr(options)))) {
+      return diffOverlay(upper, UnionDir.root(stack), out, options);
+    }
+  }
+
+  private static DiffResult diffOverlay(Path upper, DirView lower, OutputStream out, DiffOptions options)
+      throws IOException {
+    try (PlainDir u = PlainDir.root(host(upper))) {
       ChangeWalker walker = new ChangeWalker(true, opaqueXattr(options));
-      walker.walkRoots(l, u);
+      walker.walkRoots(lower, u);
       return write(walker, u, out, options);
     }
   }

@@ -16,7 +16,6 @@ import dev.strata.overlay.internal.posix.Stat;
 import dev.strata.overlay.internal.posix.Xattrs;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The union of a stack of layer directories, read the way overlayfs reads it
@@ -35,10 +36,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * non-directory or a whiteout there, or until an opaque directory.
  *
  * <p>Paths are relative, {@code /}-separated, byte-per-char (the posix layer's names); {@code ""}
- * is the root. A merged directory is resolved once and kept (layers are immutable while viewed):
- * each layer's directory is opened with {@code openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS)}
- * from that layer's root, so a symlink in a layer is never followed, and every child is {@code
- * lstat}ed there. Thread-safe.
+ * is the root. Each layer's directory is opened with {@code openat2(RESOLVE_BENEATH |
+ * RESOLVE_NO_SYMLINKS)} from that layer's root, so a symlink in a layer is never followed, and
+ * its entries are {@code lstat}ed relative to it. A merged directory's names are read once, and
+ * each name is resolved once (on demand, or all at once for a listing), for the life of the stack:
+ * layers are treated as immutable while viewed. Thread-safe.
  */
 public final class LayerStack implements AutoCloseable {
   /**
@@ -53,13 +55,33 @@ public final class LayerStack implements AutoCloseable {
   public record Child(String name, int layer, Stat stat, List<Integer> mergeLayers) {}
 
   /**
-   * A merged directory.
-   *
-   * @param path its path in the union
-   * @param layers the layers it merges, top first, cut after an opaque one
-   * @param children its visible children, sorted by name (bytes)
+   * A merged directory: the layers it merges and their names, read once; its children are
+   * resolved name by name on demand ({@link #child}) or all at once ({@link #children}).
    */
-  public record Dir(String path, List<Integer> layers, List<Child> children, Map<String, Child> byName) {}
+  public static final class Dir {
+    private final String path;
+    private final List<Integer> layers;
+    private final List<Set<String>> names;
+    /** Names resolved so far (a missing one as empty): one answer per name for the life of the stack. */
+    private final Map<String, Optional<Child>> resolved = new ConcurrentHashMap<>();
+    private volatile @Nullable List<Child> children;
+
+    private Dir(String path, List<Integer> layers, List<Set<String>> names) {
+      this.path = path;
+      this.layers = List.copyOf(layers);
+      this.names = List.copyOf(names);
+    }
+
+    /** Its path in the union. */
+    public String path() {
+      return path;
+    }
+
+    /** The layers it merges, top first, cut after an opaque one. */
+    public List<Integer> layers() {
+      return layers;
+    }
+  }
 
   private final List<Fd> roots;
   private final Markers markers;
@@ -108,7 +130,7 @@ public final class LayerStack implements AutoCloseable {
     }
     int slash = path.lastIndexOf('/');
     Optional<Dir> parent = directory(slash < 0 ? "" : path.substring(0, slash));
-    return parent.map(d -> d.byName().get(path.substring(slash + 1)));
+    return parent.isEmpty() ? Optional.empty() : child(parent.get(), path.substring(slash + 1));
   }
 
   /** The merged directory at {@code path}, or empty when there is none (missing, not a directory). */
@@ -121,9 +143,145 @@ public final class LayerStack implements AutoCloseable {
     if (self.isEmpty() || !self.get().stat().isDirectory()) {
       return Optional.empty();
     }
-    Dir built = build(path, self.get().mergeLayers());
+    Dir built = read(path, self.get().mergeLayers());
     Dir raced = dirs.putIfAbsent(path, built);
     return Optional.of(raced != null ? raced : built);
+  }
+
+  /** The child {@code name} of {@code dir}, or empty when the union shows none. */
+  public Optional<Child> child(Dir dir, String name) throws IOException {
+    Optional<Child> known = dir.resolved.get(name);
+    if (known != null) {
+      return known;
+    }
+    if (dir.children != null) {
+      return Optional.empty(); // every visible name is resolved
+    }
+    Fd[] fds = new Fd[dir.layers.size()];
+    try {
+      return resolveOnce(dir, name, fds);
+    } finally {
+      closeAll(fds);
+    }
+  }
+
+  /** Every visible child of {@code dir}, sorted by name (bytes); resolved once. */
+  public List<Child> children(Dir dir) throws IOException {
+    List<Child> known = dir.children;
+    if (known != null) {
+      return known;
+    }
+    TreeSet<String> candidates = new TreeSet<>(); // chars are bytes: String order is byte order
+    for (Set<String> layer : dir.names) {
+      for (String n : layer) {
+        if (!(markers.ociFiles() && n.startsWith(Whiteouts.PREFIX))) {
+          candidates.add(n);
+        }
+      }
+    }
+    List<Child> out = new ArrayList<>();
+    Fd[] fds = new Fd[dir.layers.size()];
+    try {
+      for (String n : candidates) {
+        Optional<Child> done = dir.resolved.get(n);
+        (done != null ? done : resolveOnce(dir, n, fds)).ifPresent(out::add);
+      }
+    } finally {
+      closeAll(fds);
+    }
+    dir.children = List.copyOf(out);
+    return dir.children;
+  }
+
+  private Optional<Child> resolveOnce(Dir dir, String name, Fd[] fds) throws IOException {
+    Optional<Child> found = resolve(dir, name, fds);
+    Optional<Child> raced = dir.resolved.putIfAbsent(name, found);
+    return raced != null ? raced : found;
+  }
+
+  /**
+   * The one rule: the first layer that has {@code name} (or, in the OCI form, a {@code .wh.name}
+   * beside it) decides it; a directory then merges the directories of that name below it until a
+   * layer holds a non-directory or a whiteout there, or whites it out for the layers below.
+   */
+  private Optional<Child> resolve(Dir dir, String name, Fd[] fds) throws IOException {
+    if (markers.ociFiles() && name.startsWith(Whiteouts.PREFIX)) {
+      return Optional.empty(); // a marker, never an entry
+    }
+    String whiteout = Whiteouts.PREFIX + name;
+    Child owner = null;
+    List<Integer> merge = new ArrayList<>();
+    for (int i = 0; i < dir.layers.size(); i++) {
+      Set<String> names = dir.names.get(i);
+      boolean ociWhiteout = markers.ociFiles() && names.contains(whiteout);
+      if (names.contains(name)) {
+        int layer = dir.layers.get(i);
+        Stat st = Posix.lstatat(fd(dir, i, fds), name, join(dir.path, name));
+        boolean dead = markers.deviceWhiteouts() && st.isOverlayWhiteout();
+        if (owner == null) {
+          if (dead) {
+            return Optional.empty();
+          }
+          owner = new Child(name, layer, st, List.of());
+          if (!st.isDirectory()) {
+            break;
+          }
+        } else if (dead || !st.isDirectory()) {
+          break; // a non-directory or a whiteout hides everything deeper
+        }
+        merge.add(layer);
+      } else if (ociWhiteout && owner == null) {
+        return Optional.empty();
+      }
+      if (ociWhiteout) {
+        break; // an OCI whiteout hides the layers below only: this layer's own entry stays
+      }
+    }
+    if (owner == null) {
+      return Optional.empty();
+    }
+    return Optional.of(owner.stat().isDirectory() ? new Child(name, owner.layer(), owner.stat(), List.copyOf(merge)) : owner);
+  }
+
+  private Fd fd(Dir dir, int i, Fd[] fds) throws IOException {
+    if (fds[i] == null) {
+      fds[i] = openDirectory(dir.layers.get(i), dir.path, O_PATH);
+    }
+    return fds[i];
+  }
+
+  private Fd openDirectory(int layer, String path, int mode) throws IOException {
+    return Posix.openat2(roots.get(layer), path.isEmpty() ? "." : path,
+        mode | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS, path);
+  }
+
+  private static void closeAll(Fd[] fds) {
+    for (Fd fd : fds) {
+      if (fd != null) {
+        fd.close();
+      }
+    }
+  }
+
+  private static String join(String dir, String name) {
+    return dir.isEmpty() ? name : dir + "/" + name;
+  }
+
+  /** Lists the directory {@code path} of {@code candidates} (top first), cut after an opaque one. */
+  private Dir read(String path, List<Integer> candidates) throws IOException {
+    List<Integer> layers = new ArrayList<>();
+    List<Set<String>> names = new ArrayList<>();
+    for (int layer : candidates) {
+      try (Fd dir = openDirectory(layer, path, O_RDONLY)) {
+        Set<String> these = new HashSet<>(Directories.list(dir, path));
+        layers.add(layer);
+        names.add(these);
+        if ((markers.ociFiles() && these.contains(Whiteouts.OPAQUE)) || isOpaqueByXattr(dir, path)) {
+          break;
+        }
+      }
+    }
+    return new Dir(path, layers, names);
   }
 
   /** Every xattr of {@code child} (at {@code path}) in its layer, overlayfs' own left out. */
@@ -166,73 +324,6 @@ public final class LayerStack implements AutoCloseable {
 
   private static String base(String path) {
     return path.substring(path.lastIndexOf('/') + 1);
-  }
-
-  /** Merges the directory {@code path} of {@code candidates} (top first), cut after an opaque one. */
-  private Dir build(String path, List<Integer> candidates) throws IOException {
-    Set<String> decided = new HashSet<>();
-    Map<String, Child> visible = new HashMap<>();
-    Map<String, List<Integer>> merging = new HashMap<>(); // a directory's layers, top first
-    Set<String> sealed = new HashSet<>(); // directories whose merge takes no deeper layer
-    List<Integer> layers = new ArrayList<>();
-    for (int layer : candidates) {
-      layers.add(layer);
-      if (readLayer(path, layer, new Merge(decided, visible, merging, sealed))) {
-        break;
-      }
-    }
-    TreeMap<String, Child> sorted = new TreeMap<>(); // chars are bytes: String order is byte order
-    for (Child c : visible.values()) {
-      List<Integer> merge = merging.getOrDefault(c.name(), List.of());
-      sorted.put(c.name(), new Child(c.name(), c.layer(), c.stat(), List.copyOf(merge)));
-    }
-    return new Dir(path, List.copyOf(layers), List.copyOf(sorted.values()), Map.copyOf(sorted));
-  }
-
-  /** The state of one directory's merge, layer after layer. */
-  private record Merge(
-      Set<String> decided, Map<String, Child> visible, Map<String, List<Integer>> merging, Set<String> sealed) {}
-
-  /** Reads one layer's directory into the merge; true when that directory is opaque. */
-  private boolean readLayer(String path, int layer, Merge m) throws IOException {
-    try (Fd dir = Posix.openat2(roots.get(layer), path.isEmpty() ? "." : path,
-        O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS, path)) {
-      List<String> names = Directories.list(dir, path);
-      Set<String> whiteouts = new HashSet<>();
-      boolean opaque = false;
-      for (String name : names) {
-        if (markers.ociFiles() && name.startsWith(Whiteouts.PREFIX)) {
-          opaque |= Whiteouts.isOpaque(name);
-          Whiteouts.hiddenName(name).ifPresent(whiteouts::add);
-          continue;
-        }
-        Stat st = Posix.lstatat(dir, name, path);
-        boolean whiteout = markers.deviceWhiteouts() && st.isOverlayWhiteout();
-        if (!m.decided().add(name)) {
-          List<Integer> merge = m.merging().get(name);
-          if (merge != null && !m.sealed().contains(name)) {
-            if (st.isDirectory() && !whiteout) {
-              merge.add(layer);
-            } else {
-              m.sealed().add(name); // a non-directory or a whiteout hides everything deeper
-            }
-          }
-          continue;
-        }
-        if (!whiteout) {
-          m.visible().put(name, new Child(name, layer, st, List.of()));
-          if (st.isDirectory()) {
-            m.merging().put(name, new ArrayList<>(List.of(layer)));
-          }
-        }
-      }
-      for (String hidden : whiteouts) {
-        // an OCI whiteout hides deeper layers only: this layer's own entry of that name stays
-        m.decided().add(hidden);
-        m.sealed().add(hidden);
-      }
-      return opaque || isOpaqueByXattr(dir, path);
-    }
   }
 
   private boolean isOpaqueByXattr(Fd dir, String path) throws IOException {
