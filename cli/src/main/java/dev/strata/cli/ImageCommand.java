@@ -40,7 +40,10 @@ import picocli.CommandLine.Spec;
       ImageCommand.Inspect.class,
       ImageCommand.Tag.class,
       ImageCommand.Rm.class,
-      FromDirCommand.class
+      FromDirCommand.class,
+      PullCommand.class,
+      PushCommand.class,
+      TagsCommand.class
     })
 final class ImageCommand {
   @ParentCommand StrataCommand strata;

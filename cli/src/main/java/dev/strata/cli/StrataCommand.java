@@ -36,6 +36,8 @@ import picocli.CommandLine.Option;
       LeaseCommand.class,
       DuCommand.class,
       FsckCommand.class,
+      LoginCommand.class,
+      LogoutCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class StrataCommand {
