@@ -10,6 +10,9 @@ import dev.strata.distribution.PullOptions;
 import dev.strata.distribution.PullResult;
 import dev.strata.distribution.Reference;
 import dev.strata.distribution.Registry;
+import dev.strata.snapshot.Snapshotter;
+import dev.strata.snapshot.Snapshotters;
+import dev.strata.snapshot.unpack.Unpacker;
 import java.io.IOException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,6 +45,12 @@ final class PullCommand extends ImageCommand.Verb {
   @Option(names = "--lease", paramLabel = "ID", description = "Protect the pulled content with this existing lease (kept afterwards).")
   String lease;
 
+  @Option(names = "--unpack", description = "Unpack the image into snapshots once it is pulled.")
+  boolean unpack;
+
+  @Option(names = "--snapshotter", description = "Backend for --unpack: overlay (default) or native.")
+  String snapshotter = Snapshotters.DEFAULT;
+
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
@@ -65,6 +74,12 @@ final class PullCommand extends ImageCommand.Verb {
     PullResult result;
     try (ImageSource source = Registry.source(reference, registry.options())) {
       result = new ImagePuller(storage).pull(source, reference.toString(), options);
+    }
+    if (unpack) {
+      // after the download, not overlapped with it yet (containerd#2886 is the goal: docs/distribution.md)
+      try (Snapshotter snapshots = Snapshotters.open(storage, snapshotter)) {
+        new Unpacker(storage, snapshots).unpack(result.image().name(), allPlatforms ? PlatformMatcher.host() : options.platforms());
+      }
     }
     if (json) {
       ObjectNode node = Output.object();

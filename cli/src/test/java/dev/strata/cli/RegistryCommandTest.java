@@ -62,6 +62,19 @@ class RegistryCommandTest {
   }
 
   @Test
+  void pull_withUnpack_leavesTheImageUnpacked() throws Exception {
+    String dest = registry.host() + "/cli/unpacked:v1";
+    assertThat(CliRunner.run("--root", first, "image", "push", "local/app:v1", dest).status()).isZero();
+
+    CliRunner.Result pulled = CliRunner.run("--root", second, "image", "pull", dest, "--unpack", "--snapshotter", "native");
+    assertThat(pulled.status()).as(pulled.err()).isZero();
+
+    CliRunner.Result again = CliRunner.run("--root", second, "unpack", dest, "--snapshotter", "native", "--json");
+    assertThat(again.status()).as(again.err()).isZero();
+    assertThat(again.out().replaceAll("\\s", "")).as("nothing left to apply").contains("\"applied\":0");
+  }
+
+  @Test
   void pull_ofAMissingImage_failsWithOneLineNamingIt() {
     CliRunner.Result r = CliRunner.run("--root", second, "image", "pull", registry.host() + "/cli/none:v9");
 
