@@ -48,7 +48,10 @@ import picocli.CommandLine.Spec;
       ImageCommand.Rm.class,
       FromDirCommand.class,
       ImageCatCommand.class,
-      ImageFilesCommand.class
+      ImageFilesCommand.class,
+      PullCommand.class,
+      PushCommand.class,
+      TagsCommand.class
     })
 final class ImageCommand {
   @ParentCommand StrataCommand strata;

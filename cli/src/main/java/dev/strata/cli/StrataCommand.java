@@ -43,6 +43,8 @@ import picocli.CommandLine.Option;
       LeaseCommand.class,
       DuCommand.class,
       FsckCommand.class,
+      LoginCommand.class,
+      LogoutCommand.class,
       StrataCommand.Help.class
     })
 public final class StrataCommand {

@@ -37,7 +37,7 @@ public final class Registry {
    * @throws RegistryNotFoundException when the repository does not exist
    */
   public static List<String> tags(Reference repository, RegistryOptions options) throws IOException {
-    return new TagLister(new RegistryClient(repository, options)).list();
+    return new TagLister(new RegistryClient(repository, options), TagLister.DEFAULT_PAGE).list();
   }
 
   /**

@@ -152,6 +152,27 @@ class FaultTest {
     storage.content().verify(layer());
   }
 
+  @Test
+  void aManifestWhoseBytesAreNotTheTagsDigest_isADigestMismatch_andNoImageIsRecorded() throws Exception {
+    // the first use is the HEAD (no body), the second the GET of the manifest's bytes
+    proxy.inject(Fault.of(Kind.FLIP_BYTE, "manifests/", 2));
+
+    assertThatThrownBy(() -> pull(options)).isInstanceOf(DigestMismatchException.class).hasMessageContaining("manifest");
+    assertThat(storage.images().list()).isEmpty();
+  }
+
+  @Test
+  void twoPullsOfOneImageAtOnce_bothSucceed_andTheLayerCrossesOnce() throws Exception {
+    java.util.concurrent.Callable<PullResult> pullOnce = () -> pull(options);
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+      var a = pool.submit(pullOnce);
+      var b = pool.submit(pullOnce);
+      assertThat(a.get().image().target().digest()).isEqualTo(image.root());
+      assertThat(b.get().image().target().digest()).isEqualTo(image.root());
+    }
+    assertThat(proxy.bodyBytes()).as("one layer's bytes, plus JSON").isLessThan(storageSizeOfLayer() + 20_000);
+  }
+
   private long storageSizeOfLayer() throws Exception {
     return java.nio.file.Files.size(dir.resolve("layout/blobs/sha256").resolve(layer().encoded()));
   }

@@ -10,6 +10,7 @@ import dev.strata.core.oci.Platform;
 import dev.strata.core.oci.PlatformMatcher;
 import dev.strata.core.testing.Tools;
 import dev.strata.distribution.auth.CredentialStore;
+import dev.strata.distribution.testing.FaultProxy;
 import dev.strata.distribution.testing.RegistryServer;
 import dev.strata.distribution.testing.TestImages;
 import java.nio.file.Path;
@@ -122,6 +123,24 @@ class SkopeoInteropTest {
     }
 
     assertThat(skopeoDigest(dest.toString())).isEqualTo(image.root().toString());
+  }
+
+  @Test
+  void aChunkedUploadWhoseResponseWasLost_isCompleted_andSkopeoReadsTheDigest() throws Exception {
+    TestImages.Written image = TestImages.image(dir.resolve("layout"), "v1", 1, 300_000, 8);
+    skopeoPush(dir.resolve("layout"), "v1", "interop/lost");
+    pull(registry.host() + "/interop/lost:v1", PullOptions.defaults());
+    try (FaultProxy proxy = new FaultProxy(registry.host())) {
+      // the registry stores the first chunk, but strata never hears so: it must resume or restart
+      proxy.inject(new FaultProxy.Fault(FaultProxy.Kind.LOSE_RESPONSE, "PATCH ", 1, 500, java.util.Optional.empty(), 0));
+      Reference dest = Reference.parse(proxy.host() + "/elsewhere/lost:v1");
+      try (ImageDestination d = Registry.destination(dest, options, 64 * 1024)) {
+        new ImagePusher(storage).push(registry.host() + "/interop/lost:v1", d, "v1", 1, dev.strata.core.transfer.TransferListener.NONE);
+      }
+      assertThat(proxy.requests()).filteredOn(s -> s.method().equals("PATCH")).hasSizeGreaterThan(5);
+    }
+
+    assertThat(skopeoDigest(registry.host() + "/elsewhere/lost:v1")).isEqualTo(image.root().toString());
   }
 
   @Test

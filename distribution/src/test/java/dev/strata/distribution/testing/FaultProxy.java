@@ -28,10 +28,24 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FaultProxy implements AutoCloseable {
   /** What to do to a matching request. */
-  public enum Kind { FLIP_BYTE, STATUS, DROP_AFTER, IGNORE_RANGE, REDIRECT_OTHER_HOST }
+  public enum Kind {
+    /** Forward, then flip one byte of the response body. */
+    FLIP_BYTE,
+    /** Answer {@code status} (and Retry-After) without forwarding. */
+    STATUS,
+    /** Forward, then send only {@code bytes} of the body and drop the connection. */
+    DROP_AFTER,
+    /** Forward without the Range header. */
+    IGNORE_RANGE,
+    /** Redirect to {@link #otherHost()}. */
+    REDIRECT_OTHER_HOST,
+    /** Forward, but answer {@code status} instead of the registry's answer (a lost response). */
+    LOSE_RESPONSE
+  }
 
   /**
-   * A fault for requests whose path contains {@code pathPart}, the first {@code times} of them.
+   * A fault for the first {@code times} requests whose {@code "METHOD PATH"} contains {@code
+   * pathPart}.
    *
    * @param status the status for {@link Kind#STATUS}
    * @param retryAfter a Retry-After value to send with it, or empty
@@ -125,7 +139,7 @@ public final class FaultProxy implements AutoCloseable {
       if (redirected) {
         path = path.substring(REDIRECTED.length());
       }
-      Optional<Fault> f = redirected ? Optional.empty() : take(path);
+      Optional<Fault> f = redirected ? Optional.empty() : take(ex.getRequestMethod() + " " + path);
       if (f.isPresent() && f.get().kind() == Kind.STATUS) {
         f.get().retryAfter().ifPresent(v -> ex.getResponseHeaders().add("Retry-After", v));
         ex.sendResponseHeaders(f.get().status(), -1);
@@ -162,6 +176,11 @@ public final class FaultProxy implements AutoCloseable {
           vs.forEach(v -> ex.getResponseHeaders().add(k, key.equals("location") ? v.replace(upstream, host()) : v));
         }
       });
+      if (f.isPresent() && f.get().kind() == Kind.LOSE_RESPONSE) {
+        ex.getResponseHeaders().clear();
+        ex.sendResponseHeaders(f.get().status(), -1);
+        return;
+      }
       byte[] out = r.body();
       if (ex.getRequestMethod().equals("HEAD") || out.length == 0) {
         r.headers().firstValue("Content-Length").ifPresent(v -> ex.getResponseHeaders().set("Content-Length", v));

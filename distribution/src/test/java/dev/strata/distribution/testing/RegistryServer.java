@@ -70,11 +70,13 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
     }
     Path yml = dir.resolve("config.yml");
     Files.writeString(yml, config);
-    process =
+    ProcessBuilder builder =
         new ProcessBuilder("docker-registry", "serve", yml.toString())
             .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("registry.log").toFile())
-            .start();
+            .redirectOutput(dir.resolve("registry.log").toFile());
+    // the registry reads REGISTRY_* variables as configuration (REGISTRY_AUTH_FILE would be auth.file)
+    builder.environment().keySet().removeIf(k -> k.startsWith("REGISTRY_"));
+    process = builder.start();
     awaitReady();
   }
 

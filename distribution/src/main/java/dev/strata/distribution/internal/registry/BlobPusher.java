@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * session; a blob of at most {@link #chunkSize} bytes goes in one {@code PUT ?digest=}, a larger
  * one in {@code PATCH} chunks with {@code Content-Range}, closed by an empty {@code PUT ?digest=}.
  * When a chunk fails the session's status ({@code GET} on its location, header {@code Range:
- * 0-LAST}) says where to go on, so only the missing bytes are sent again.
+ * 0-LAST}) says where to go on, so only the missing bytes are sent again; when the registry has
+ * dropped the session, a new one starts at 0.
  */
 public final class BlobPusher {
   /** Chunks of 16 MiB: large enough to cost few round trips, small enough to buffer. */
@@ -73,7 +74,7 @@ public final class BlobPusher {
           throw new RegistryException(
               client.reference().registry(), client.reference().repository(), "upload of " + blob.digest() + " kept failing at offset " + start);
         }
-        UploadStatus status = status(location);
+        UploadStatus status = statusOrRestart(location);
         location = status.location;
         offset = status.next;
         source.close();
@@ -98,6 +99,18 @@ public final class BlobPusher {
   }
 
   private record UploadStatus(URI location, long next) {}
+
+  /**
+   * Where the session stands; a session the registry no longer knows is replaced by a new one at
+   * 0 (docker-registry cancels a session whose state token is stale, as after a lost response).
+   */
+  private UploadStatus statusOrRestart(URI location) throws IOException {
+    try {
+      return status(location);
+    } catch (dev.strata.core.error.StrataException e) {
+      return new UploadStatus(start(), 0);
+    }
+  }
 
   private UploadStatus status(URI location) throws IOException {
     HttpResponse<InputStream> r = client.send(Request.get(location, client.pushScope()));

@@ -21,17 +21,22 @@ public final class TagLister {
   private static final Pattern NEXT = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
   private static final int MAX_PAGES = 10_000;
 
-  private final RegistryClient client;
+  /** Tags asked for per page; registries may send fewer, and a Link to the rest. */
+  public static final int DEFAULT_PAGE = 1000;
 
-  /** Lists tags through {@code client}. */
-  public TagLister(RegistryClient client) {
+  private final RegistryClient client;
+  private final int pageSize;
+
+  /** Lists tags through {@code client}, {@code pageSize} per request. */
+  public TagLister(RegistryClient client, int pageSize) {
     this.client = client;
+    this.pageSize = pageSize;
   }
 
   /** Every tag of the repository, in the registry's order. */
   public List<String> list() throws IOException {
     List<String> tags = new ArrayList<>();
-    URI next = client.repositoryUri("tags/list");
+    URI next = client.repositoryUri("tags/list?n=" + pageSize);
     for (int page = 0; page < MAX_PAGES; page++) {
       HttpResponse<InputStream> r = client.send(Request.get(next, client.pullScope()));
       if (r.statusCode() != 200) {

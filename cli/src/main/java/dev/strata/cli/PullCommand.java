@@ -1,0 +1,98 @@
+package dev.strata.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.core.Storage;
+import dev.strata.core.oci.Platform;
+import dev.strata.core.oci.PlatformMatcher;
+import dev.strata.distribution.ImagePuller;
+import dev.strata.distribution.ImageSource;
+import dev.strata.distribution.PullOptions;
+import dev.strata.distribution.PullResult;
+import dev.strata.distribution.Reference;
+import dev.strata.distribution.Registry;
+import dev.strata.snapshot.Snapshotter;
+import dev.strata.snapshot.Snapshotters;
+import dev.strata.snapshot.unpack.Unpacker;
+import java.io.IOException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code strata image pull REF}: fetch an image from a registry into the store. */
+@Command(
+    name = "pull",
+    description = {
+      "Pull an image from a registry (OCI distribution-spec) and record it under REF as normalized.",
+      "Prints the manifest (or index) digest. A pull that was cut off resumes where it stopped."
+    })
+final class PullCommand extends ImageCommand.Verb {
+  @Parameters(paramLabel = "REF", description = "Such as debian, quay.io/org/app:1 or localhost:5000/app@sha256:...")
+  String ref;
+
+  @Option(names = "--name", description = "Record the image under NAME instead.")
+  String name;
+
+  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Platform to fetch from an index (default: this machine).")
+  String platform;
+
+  @Option(names = "--all-platforms", description = "Fetch every platform of an index.")
+  boolean allPlatforms;
+
+  @Option(names = "--jobs", paramLabel = "N", defaultValue = "3", description = "Blobs downloaded at once (default 3).")
+  int jobs;
+
+  @Option(names = "--lease", paramLabel = "ID", description = "Protect the pulled content with this existing lease (kept afterwards).")
+  String lease;
+
+  @Option(names = "--unpack", description = "Unpack the image into snapshots once it is pulled.")
+  boolean unpack;
+
+  @Option(names = "--snapshotter", description = "Backend for --unpack: overlay (default) or native.")
+  String snapshotter = Snapshotters.DEFAULT;
+
+  @Option(names = "--json", description = "Print the result as JSON.")
+  boolean json;
+
+  @Mixin RegistryFlags registry;
+
+  @Override
+  void run(Storage storage) throws IOException {
+    Reference reference = Reference.parse(ref);
+    PullOptions options = PullOptions.defaults().withJobs(jobs).withListener(new BlobLines(json));
+    if (allPlatforms) {
+      options = options.withPlatforms(PlatformMatcher.all());
+    } else if (platform != null) {
+      options = options.withPlatforms(PlatformMatcher.only(Platform.parse(platform)));
+    }
+    if (name != null) {
+      options = options.withName(name);
+    }
+    if (lease != null) {
+      options = options.withLease(lease);
+    }
+    PullResult result;
+    try (ImageSource source = Registry.source(reference, registry.options())) {
+      result = new ImagePuller(storage).pull(source, reference.toString(), options);
+    }
+    if (unpack) {
+      // after the download, not overlapped with it yet (containerd#2886 is the goal: docs/distribution.md)
+      try (Snapshotter snapshots = Snapshotters.open(storage, snapshotter)) {
+        new Unpacker(storage, snapshots).unpack(result.image().name(), allPlatforms ? PlatformMatcher.host() : options.platforms());
+      }
+    }
+    if (json) {
+      ObjectNode node = Output.object();
+      node.put("name", result.image().name());
+      node.put("digest", result.image().target().digest().toString());
+      node.put("mediaType", result.image().target().mediaType());
+      node.put("blobsFetched", result.blobsFetched());
+      node.put("blobsPresent", result.blobsPresent());
+      node.put("bytesFetched", result.bytesFetched());
+      Output.json(out(), node);
+      return;
+    }
+    out().println(result.image().target().digest());
+    out().flush();
+  }
+}
