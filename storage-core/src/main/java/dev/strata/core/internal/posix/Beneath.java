@@ -11,7 +11,6 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * A directory held open by descriptor, whose files are looked up by the kernel without leaving it
@@ -48,8 +47,11 @@ public final class Beneath implements AutoCloseable {
   private final Path path;
   private int fd;
 
+  /** What a {@link #lookup} gives: the entry, or why there is none usable. */
+  public sealed interface Lookup permits Found, Refusal {}
+
   /** Why a lookup found nothing usable. */
-  public enum Refusal {
+  public enum Refusal implements Lookup {
     /** No such entry, or a component on the way is not a directory. */
     ABSENT,
     /** A component is a symbolic link, or the path climbs out of the directory. */
@@ -57,7 +59,7 @@ public final class Beneath implements AutoCloseable {
   }
 
   /** A looked-up entry; close it to release its descriptor. */
-  public static final class Found implements AutoCloseable {
+  public static final class Found implements Lookup, AutoCloseable {
     private int fd;
 
     private Found(int fd) {
@@ -98,7 +100,7 @@ public final class Beneath implements AutoCloseable {
    * Looks up {@code relative} (a {@code /}-separated path without {@code ..}) below this
    * directory.
    *
-   * @return the entry, or why there is none usable
+   * @return the entry (close it), or why there is none usable
    */
   public Lookup lookup(String relative) throws IOException {
     int flags = O_PATH | O_CLOEXEC | (AARCH64 ? O_NOFOLLOW_AARCH64 : O_NOFOLLOW);
@@ -106,15 +108,15 @@ public final class Beneath implements AutoCloseable {
     while (true) {
       long rc = NATIVE.openat2(fd, relative, flags, resolve);
       if (rc >= 0) {
-        return new Lookup(Optional.of(new Found((int) rc)), Optional.empty());
+        return new Found((int) rc);
       }
       int errno = (int) -rc;
       switch (errno) {
         case ENOENT, ENOTDIR -> {
-          return new Lookup(Optional.empty(), Optional.of(Refusal.ABSENT));
+          return Refusal.ABSENT;
         }
         case ELOOP, EXDEV -> {
-          return new Lookup(Optional.empty(), Optional.of(Refusal.ESCAPES));
+          return Refusal.ESCAPES;
         }
         case EAGAIN -> {
           // a rename raced the lookup somewhere in the tree; openat2(2) says retry
@@ -123,9 +125,6 @@ public final class Beneath implements AutoCloseable {
       }
     }
   }
-
-  /** The result of {@link #lookup}: an entry, or the refusal. */
-  public record Lookup(Optional<Found> found, Optional<Refusal> refusal) {}
 
   /** Releases the directory's descriptor. Idempotent. */
   @Override

@@ -51,20 +51,21 @@ final class DirectorySource implements Source {
 
   /** The regular file at {@code normalized}, open for reading; null when there is none. */
   private Opened openRegular(String path, String normalized) throws IOException {
-    Beneath.Lookup lookup = dir.lookup(normalized);
-    if (lookup.refusal().isPresent()) {
-      return switch (lookup.refusal().get()) {
-        case ABSENT -> null;
-        case ESCAPES -> throw new UnsafePathException(path, describe(), "passes through a symbolic link");
-      };
-    }
-    try (Beneath.Found found = lookup.found().orElseThrow()) {
-      BasicFileAttributes attrs = Files.readAttributes(found.procPath(), BasicFileAttributes.class);
-      if (!attrs.isRegularFile()) {
-        throw new NotRegularFileException(normalized, describe(), kind(found.procPath(), attrs));
+    switch (dir.lookup(normalized)) {
+      case Beneath.Refusal.ABSENT -> {
+        return null;
       }
-      // reopening the magic link opens the inode found above; no name is looked up again
-      return new Opened(FileChannel.open(found.procPath(), StandardOpenOption.READ));
+      case Beneath.Refusal.ESCAPES -> throw new UnsafePathException(path, describe(), "passes through a symbolic link");
+      case Beneath.Found entry -> {
+        try (Beneath.Found found = entry) {
+          BasicFileAttributes attrs = Files.readAttributes(found.procPath(), BasicFileAttributes.class);
+          if (!attrs.isRegularFile()) {
+            throw new NotRegularFileException(normalized, describe(), kind(found.procPath(), attrs));
+          }
+          // reopening the magic link opens the inode found above; no name is looked up again
+          return new Opened(FileChannel.open(found.procPath(), StandardOpenOption.READ));
+        }
+      }
     }
   }
 
