@@ -20,7 +20,7 @@ import java.util.Set;
  */
 public final class PrivateDirectories {
   /** The trees directly under the root; each is 0700. */
-  public static final List<String> TREES = List.of("meta", "blobs", "ingest", "trash", "quarantine", "snapshots", "run");
+  public static final List<String> TREES = List.of("meta", "blobs", "ingest", "trash", "quarantine", "snapshots", "run", "tmp");
 
   private static final int ROOT_MODE = 0711;
   private static final int TREE_MODE = 0700;

@@ -14,6 +14,7 @@ import dev.strata.core.error.InvalidArgumentException;
 import dev.strata.core.error.NotFoundException;
 import dev.strata.core.image.Image;
 import dev.strata.core.image.ImageName;
+import dev.strata.core.internal.posix.PrivateDirectories;
 import dev.strata.core.oci.Descriptor;
 import dev.strata.core.oci.ImageConfig;
 import dev.strata.core.oci.ImageIndex;
@@ -33,7 +34,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -88,15 +88,7 @@ public final class Exporter {
 
   /** The store's directory for temporaries of transfers: {@code ROOT/tmp}, 0700. */
   static Path tmpDir(Storage storage) throws IOException {
-    Path tmp = storage.config().root().resolve("tmp");
-    if (!Files.isDirectory(tmp)) {
-      try {
-        Files.createDirectory(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      } catch (java.nio.file.FileAlreadyExistsException e) {
-        // another process made it
-      }
-    }
-    return tmp;
+    return PrivateDirectories.create(storage.config().root().resolve("tmp"));
   }
 
   private List<Image> images(List<String> names) throws IOException {
