@@ -90,16 +90,27 @@ class ContentCommandTest {
 
   @Test
   void abort_removesANamedIngest() throws Exception {
-    String wrong = Digest.sha256("other".getBytes()).toString();
-    // a named ingest that fails its commit keeps its data for a retry...
-    assertThat(strata("content", "ingest", file.toString(), "--ref", "kept", "--expected", wrong).status()).isEqualTo(1);
+    // an ingest interrupted half way (its writer closed without commit)
+    try (dev.strata.core.Storage storage = dev.strata.core.Storage.open(Path.of(root));
+        dev.strata.core.content.ContentWriter writer = storage.content().writer("kept")) {
+      writer.write(data, 0, 1000);
+    }
     JsonNode ingests = Output.JSON.readTree(strata("content", "ingests", "--json").out());
     assertThat(ingests).hasSize(1);
     assertThat(ingests.get(0).get("ref").asText()).isEqualTo("kept");
-    // ...until it is aborted
     assertThat(strata("content", "abort", "kept").status()).isZero();
     assertThat(strata("content", "ingests", "--json").out().trim()).isEqualTo("[ ]");
     assertThat(strata("content", "abort", "kept").err()).contains("ingest kept not found");
+  }
+
+  @Test
+  void aNamedIngestFailingItsDigestCheck_isAbortedAtOnce_soTheNextAttemptStartsClean() {
+    String wrong = Digest.sha256("other".getBytes()).toString();
+    assertThat(strata("content", "ingest", file.toString(), "--ref", "R", "--expected", wrong).status()).isEqualTo(1);
+    assertThat(strata("content", "ingests", "--json").out().trim()).isEqualTo("[ ]");
+    CliRunner.Result retry = strata("content", "ingest", file.toString(), "--ref", "R", "--expected", Digest.sha256(data).toString());
+    assertThat(retry.status()).isZero();
+    assertThat(retry.out().trim()).isEqualTo(Digest.sha256(data).toString());
   }
 
   @Test
