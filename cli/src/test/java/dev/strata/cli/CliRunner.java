@@ -14,6 +14,15 @@ final class CliRunner {
 
   private CliRunner() {}
 
+  /** Runs {@code strata --root ROOT ARGS...}. */
+  static Result runIn(String root, String... args) {
+    String[] full = new String[args.length + 2];
+    full[0] = "--root";
+    full[1] = root;
+    System.arraycopy(args, 0, full, 2, args.length);
+    return run(full);
+  }
+
   static Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
