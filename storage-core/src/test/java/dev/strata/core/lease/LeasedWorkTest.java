@@ -9,6 +9,7 @@ import dev.strata.core.content.ContentWriter;
 import dev.strata.core.digest.Digest;
 import dev.strata.core.error.NotFoundException;
 import dev.strata.core.testing.ChildJvm;
+import dev.strata.core.testing.LeaseChild;
 import dev.strata.core.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;

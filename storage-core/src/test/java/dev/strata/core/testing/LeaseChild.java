@@ -1,16 +1,17 @@
-package dev.strata.core.lease;
+package dev.strata.core.testing;
 
 import dev.strata.core.Storage;
 import dev.strata.core.StorageConfig;
 import dev.strata.core.content.ContentWriter;
-import dev.strata.core.testing.TestData;
+import dev.strata.core.lease.LeasedWork;
+import dev.strata.core.lease.WorkSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The other process of {@link LeasedWorkTest}. Usage: {@code LeaseChild ROOT KIND REF}: starts work
- * of KIND, writes 100 KB into the ingest REF through it, syncs, prints {@code HELD leaseId}, and
- * sleeps holding everything (to be killed).
+ * A process that dies holding work (LeasedWorkTest, FsckTest). Usage: {@code LeaseChild ROOT KIND
+ * REF}: starts work of KIND, writes 100 KB into the ingest REF through it, syncs, prints {@code
+ * HELD leaseId}, and sleeps holding everything (to be killed).
  */
 public final class LeaseChild {
   private LeaseChild() {}
