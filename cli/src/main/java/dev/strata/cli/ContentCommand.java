@@ -10,9 +10,15 @@ import dev.strata.core.content.ContentWriter;
 import dev.strata.core.content.IngestStatus;
 import dev.strata.core.content.LabelFilter;
 import dev.strata.core.content.ReadOption;
+import dev.strata.core.content.SourceIdentity;
 import dev.strata.core.content.WriterOptions;
 import dev.strata.core.digest.Digest;
+import dev.strata.core.error.IngestLockedException;
 import dev.strata.core.error.InvalidArgumentException;
+import dev.strata.core.error.NotFoundException;
+import dev.strata.core.lease.LeaseResource;
+import dev.strata.core.lease.LeasedWork;
+import dev.strata.core.lease.WorkSpec;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,10 +30,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -60,6 +68,8 @@ final class ContentCommand {
   abstract static class Verb implements Callable<Integer> {
     @ParentCommand ContentCommand content;
     @Spec CommandSpec spec;
+    /** The open store, while {@link #run} runs. */
+    Storage storage;
 
     Storage open() throws IOException {
       return content.strata.openStorage();
@@ -71,8 +81,9 @@ final class ContentCommand {
 
     @Override
     public final Integer call() throws Exception {
-      try (Storage storage = open()) {
-        run(storage.content());
+      try (Storage opened = open()) {
+        storage = opened;
+        run(opened.content());
       }
       return 0;
     }
@@ -102,6 +113,14 @@ final class ContentCommand {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    @Option(names = "--lease", paramLabel = "ID", description = "Also add the blob to this lease (strata lease create).")
+    String lease;
+
+    /** How long to wait between looks at an ingest of the same ref in another process. */
+    private static final long WAIT_MILLIS = 50;
+    /** How long a temporary ingest's lease protects it while this process lives. */
+    private static final Duration TEMPORARY_EXPIRY = Duration.ofHours(1);
+
     @Override
     void run(ContentStore store) throws IOException {
       Digest expectedDigest = expected == null ? null : Digest.parse(expected);
@@ -111,10 +130,52 @@ final class ContentCommand {
       long size = stdin ? -1 : Files.size(file);
       WriterOptions options =
           expectedDigest == null ? WriterOptions.defaults() : WriterOptions.expecting(expectedDigest);
+      if (file != null) {
+        // a resumed ingest must continue the same file: another one starts over
+        options = options.readingFrom(SourceIdentity.of(file));
+      }
       String name = ref != null ? ref : defaultRef(file, expectedDigest);
-      ContentInfo info;
+      // a ref nobody named (stdin) cannot be resumed: it lives on this process's lease, so a kill
+      // leaves nothing that the next collection keeps
+      boolean temporary = ref == null && stdin;
+      WriterOptions chosen = options;
+      ContentInfo info =
+          LeasedWork.withLease(storage, WorkSpec.of("ingest", TEMPORARY_EXPIRY).joining(Optional.ofNullable(lease)), work -> {
+            while (true) {
+              try {
+                return ingest(store, work, name, chosen, file, size, labelMap, temporary);
+              } catch (IngestLockedException e) {
+                if (expectedDigest == null) {
+                  throw e;
+                }
+                // the same content is being stored by another process: wait for it, then take
+                // its blob (or resume where it stopped, if it gave up)
+                Optional<ContentInfo> done = awaitOther(store, expectedDigest);
+                if (done.isPresent()) {
+                  work.protect(LeaseResource.content(expectedDigest));
+                  return labelMap.isEmpty() ? done.get() : store.updateLabels(expectedDigest, labelMap, List.of());
+                }
+              }
+            }
+          });
+      if (json) {
+        Output.json(out(), infoJson(info));
+      } else {
+        out().println(info.digest());
+        out().flush();
+      }
+    }
+
+    private ContentInfo ingest(
+        ContentStore store, LeasedWork work, String name, WriterOptions options, Path file, long size, Map<String, String> labelMap, boolean temporary)
+        throws IOException {
+      long before = storedOffset(store, name);
+      ContentWriter writer = temporary ? work.writer(name, options) : store.writer(name, options);
+      if (before > 0 && writer.offset() == 0) {
+        spec.commandLine().getErr().println("ingest " + name + ": the " + before + " bytes stored came from another source; starting over");
+        spec.commandLine().getErr().flush();
+      }
       boolean committed = false;
-      ContentWriter writer = store.writer(name, options);
       try (writer;
           InputStream in = openAt(file, writer.offset());
           Progress.Item progress = Progress.bytes("ingest " + name, size, json)) {
@@ -128,8 +189,10 @@ final class ContentCommand {
               }
             };
         writer.write(counted);
-        info = writer.commit(labelMap);
+        work.protect(LeaseResource.content(writer.digest()));
+        ContentInfo info = writer.commit(labelMap);
         committed = true;
+        return info;
       } finally {
         if (!committed && ref == null) {
           // nobody can resume a ref they never named: do not leave its data behind
@@ -140,12 +203,26 @@ final class ContentCommand {
           }
         }
       }
-      if (json) {
-        Output.json(out(), infoJson(info));
-      } else {
-        out().println(info.digest());
-        out().flush();
+    }
+
+    /** Bytes an earlier writer of {@code name} left, 0 when there is no such ingest. */
+    private static long storedOffset(ContentStore store, String name) {
+      try {
+        return store.ingest(name).offset();
+      } catch (NotFoundException e) {
+        return 0;
       }
+    }
+
+    /** Pauses while another writer holds the ref; returns the blob once it is stored. */
+    private static Optional<ContentInfo> awaitOther(ContentStore store, Digest expected) throws IOException {
+      try {
+        Thread.sleep(WAIT_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while waiting for another ingest of " + expected);
+      }
+      return store.find(expected);
     }
 
     /** A file's ingest is named after its path and size, so re-running resumes; stdin never does. */

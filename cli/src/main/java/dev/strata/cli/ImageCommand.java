@@ -132,9 +132,15 @@ final class ImageCommand {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    @Option(names = "--lease", paramLabel = "ID", description = "Also add the imported blobs to this lease (strata lease create).")
+    String lease;
+
     @Override
     void run(Storage storage) throws IOException {
       ImportOptions options = ImportOptions.defaults().withListener(new BlobProgress(json));
+      if (lease != null) {
+        options = options.withLease(lease);
+      }
       if (name != null) {
         options = options.withName(name);
       }

@@ -22,10 +22,16 @@ final class LayerWriting {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
+  @Option(names = "--lease", paramLabel = "ID", description = "Also add the new blobs to this lease (strata lease create).")
+  String lease;
+
   CommitOptions options() {
     CommitOptions options = CommitOptions.defaults().withCompression(Compression.valueOf(compression.toUpperCase(Locale.ROOT)));
     if (sourceDateEpoch != null) {
       options = options.withSourceDateEpoch(Instant.ofEpochSecond(sourceDateEpoch));
+    }
+    if (lease != null) {
+      options = options.withLease(lease);
     }
     return message == null ? options : options.withComment(message);
   }

@@ -8,6 +8,7 @@ import dev.strata.core.lease.LeaseManager;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -65,7 +66,12 @@ final class LeaseCommand {
     }
   }
 
-  @Command(name = "ls", description = "List leases.")
+  @Command(
+      name = "ls",
+      description = {
+        "List leases. STATE is active, expired (it protects nothing; gc deletes it) or",
+        "abandoned (the process that held it died; the same)."
+      })
   static final class Ls extends Verb {
     @Option(names = "--json", description = "Print JSON.") boolean json;
 
@@ -79,6 +85,7 @@ final class LeaseCommand {
           node.put("id", l.id());
           node.put("createdAt", l.createdAt().toString());
           l.expiresAt().ifPresent(e -> node.put("expiresAt", e.toString()));
+          node.put("state", state(leases, l));
           node.put("resources", leases.resources(l.id()).size());
           ObjectNode labels = node.putObject("labels");
           l.labels().forEach(labels::put);
@@ -87,11 +94,24 @@ final class LeaseCommand {
         return;
       }
       List<List<String>> rows = new ArrayList<>();
-      rows.add(List.of("ID", "CREATED", "EXPIRES", "RESOURCES"));
+      rows.add(List.of("ID", "CREATED", "EXPIRES", "STATE", "RESOURCES"));
       for (Lease l : all) {
-        rows.add(List.of(l.id(), l.createdAt().toString(), l.expiresAt().map(Object::toString).orElse("never"), Integer.toString(leases.resources(l.id()).size())));
+        rows.add(
+            List.of(
+                l.id(),
+                l.createdAt().toString(),
+                l.expiresAt().map(Object::toString).orElse("never"),
+                state(leases, l),
+                Integer.toString(leases.resources(l.id()).size())));
       }
       Output.table(out(), rows);
+    }
+
+    private static String state(LeaseManager leases, Lease lease) throws IOException {
+      if (lease.isExpiredAt(Instant.now())) {
+        return "expired";
+      }
+      return leases.isAbandoned(lease) ? "abandoned" : "active";
     }
   }
 

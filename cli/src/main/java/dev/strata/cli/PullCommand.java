@@ -42,7 +42,7 @@ final class PullCommand extends ImageCommand.Verb {
   @Option(names = "--jobs", paramLabel = "N", defaultValue = "3", description = "Blobs downloaded at once (default 3).")
   int jobs;
 
-  @Option(names = "--lease", paramLabel = "ID", description = "Protect the pulled content with this existing lease (kept afterwards).")
+  @Option(names = "--lease", paramLabel = "ID", description = "Add what is pulled to this existing lease.")
   String lease;
 
   @Option(names = "--unpack", description = "Unpack the image into snapshots once it is pulled.")

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 /** The flags every registry verb shares: {@code --tls-verify} and {@code --creds}, as skopeo spells them. */
 final class RegistryFlags {
   @Option(names = "--tls-verify", arity = "1", paramLabel = "BOOL", defaultValue = "true",
-      description = "Require HTTPS (default true; registries on localhost and 127.0.0.0/8 always speak HTTP).")
+      description = "Require HTTPS (default true; loopback uses HTTP).")
   boolean tlsVerify = true;
 
   @Option(names = "--creds", paramLabel = "USER:PASS", description = "Credentials (default: auth files, then ~/.docker/config.json).")

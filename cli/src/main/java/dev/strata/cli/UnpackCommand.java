@@ -7,6 +7,7 @@ import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.Snapshotters;
 import dev.strata.snapshot.unpack.UnpackResult;
 import dev.strata.snapshot.unpack.Unpacker;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,11 +34,14 @@ final class UnpackCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
+  @Option(names = "--lease", paramLabel = "ID", description = "Also add the image's snapshots to this lease (strata lease create).")
+  String lease;
+
   @Override
   public Integer call() throws Exception {
     try (Storage storage = strata.openStorage();
         Snapshotter snapshots = Snapshotters.open(storage, snapshotter)) {
-      UnpackResult result = new Unpacker(storage, snapshots).unpack(name, matcher(platform));
+      UnpackResult result = new Unpacker(storage, snapshots).unpack(name, matcher(platform), Optional.ofNullable(lease));
       if (json) {
         Output.json(
             spec.commandLine().getOut(),

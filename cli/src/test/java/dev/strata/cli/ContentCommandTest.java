@@ -90,16 +90,118 @@ class ContentCommandTest {
 
   @Test
   void abort_removesANamedIngest() throws Exception {
-    String wrong = Digest.sha256("other".getBytes()).toString();
-    // a named ingest that fails its commit keeps its data for a retry...
-    assertThat(strata("content", "ingest", file.toString(), "--ref", "kept", "--expected", wrong).status()).isEqualTo(1);
+    // an ingest interrupted half way (its writer closed without commit)
+    try (dev.strata.core.Storage storage = dev.strata.core.Storage.open(Path.of(root));
+        dev.strata.core.content.ContentWriter writer = storage.content().writer("kept")) {
+      writer.write(data, 0, 1000);
+    }
     JsonNode ingests = Output.JSON.readTree(strata("content", "ingests", "--json").out());
     assertThat(ingests).hasSize(1);
     assertThat(ingests.get(0).get("ref").asText()).isEqualTo("kept");
-    // ...until it is aborted
     assertThat(strata("content", "abort", "kept").status()).isZero();
     assertThat(strata("content", "ingests", "--json").out().trim()).isEqualTo("[ ]");
     assertThat(strata("content", "abort", "kept").err()).contains("ingest kept not found");
+  }
+
+  @Test
+  void aNamedIngestFailingItsDigestCheck_isAbortedAtOnce_soTheNextAttemptStartsClean() {
+    String wrong = Digest.sha256("other".getBytes()).toString();
+    assertThat(strata("content", "ingest", file.toString(), "--ref", "R", "--expected", wrong).status()).isEqualTo(1);
+    assertThat(strata("content", "ingests", "--json").out().trim()).isEqualTo("[ ]");
+    CliRunner.Result retry = strata("content", "ingest", file.toString(), "--ref", "R", "--expected", Digest.sha256(data).toString());
+    assertThat(retry.status()).isZero();
+    assertThat(retry.out().trim()).isEqualTo(Digest.sha256(data).toString());
+  }
+
+  @Test
+  void anIngestResumedFromAnotherFile_startsOver_sayingSo_andStoresThatFile() throws Exception {
+    // BIG was being ingested under R when the process died at 1 MiB...
+    byte[] big = new byte[4 << 20];
+    new Random(2).nextBytes(big);
+    Path bigFile = Files.write(dir.resolve("big.bin"), big);
+    try (dev.strata.core.Storage storage = dev.strata.core.Storage.open(Path.of(root));
+        dev.strata.core.content.ContentWriter writer =
+            storage.content().writer("R", dev.strata.core.content.WriterOptions.defaults()
+                .readingFrom(dev.strata.core.content.SourceIdentity.of(bigFile)))) {
+      writer.write(big, 0, 1 << 20);
+    }
+    // ...and SMALL is ingested under the same ref: its own bytes are stored, not BIG's prefix
+    CliRunner.Result small = strata("content", "ingest", file.toString(), "--ref", "R");
+    assertThat(small.status()).isZero();
+    assertThat(small.out().trim()).isEqualTo(Digest.sha256(data).toString());
+    assertThat(small.err()).contains("ingest R").contains("another source").contains("starting over");
+  }
+
+  @Test
+  void anIngestResumedFromTheSameFile_continuesSilently() throws Exception {
+    try (dev.strata.core.Storage storage = dev.strata.core.Storage.open(Path.of(root));
+        dev.strata.core.content.ContentWriter writer =
+            storage.content().writer("R", dev.strata.core.content.WriterOptions.defaults()
+                .readingFrom(dev.strata.core.content.SourceIdentity.of(file)))) {
+      writer.write(data, 0, 100_000);
+    }
+    CliRunner.Result resumed = strata("content", "ingest", file.toString(), "--ref", "R");
+    assertThat(resumed.out().trim()).isEqualTo(Digest.sha256(data).toString());
+    assertThat(resumed.err()).doesNotContain("starting over");
+  }
+
+  @Test
+  void twoProcessesIngestingTheSameExpectedDigest_bothSucceed_keepingOneCopy() throws Exception {
+    byte[] big = new byte[48 << 20];
+    new Random(3).nextBytes(big);
+    Path bigFile = Files.write(dir.resolve("big.bin"), big);
+    String digest = Digest.sha256(big).toString();
+    Process first = strataProcess("content", "ingest", bigFile.toString(), "--expected", digest);
+    Process second = strataProcess("content", "ingest", bigFile.toString(), "--expected", digest);
+    String out1 = new String(first.getInputStream().readAllBytes());
+    String out2 = new String(second.getInputStream().readAllBytes());
+    assertThat(first.waitFor()).as("first: %s", out1).isZero();
+    assertThat(second.waitFor()).as("second: %s", out2).isZero();
+    assertThat(out1.trim()).isEqualTo(digest);
+    assertThat(out2.trim()).isEqualTo(digest);
+    assertThat(strata("content", "ls", "--json").out()).containsOnlyOnce(digest);
+    assertThat(strata("content", "ingests", "--json").out().trim()).isEqualTo("[ ]");
+  }
+
+  private Process strataProcess(String... args) throws Exception {
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+        ProcessHandle.current().info().command().orElse("java"),
+        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+        "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-opens", "java.base/sun.security.provider=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--root", root));
+    command.addAll(Arrays.asList(args));
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  @Test
+  void ingestWithALease_addsTheBlobToIt_soLeaseLsCountsIt_andGcKeepsIt() {
+    assertThat(strata("lease", "create", "--id", "keep").status()).isZero();
+    String digest = strata("content", "ingest", file.toString(), "--lease", "keep").out().trim();
+    assertThat(strata("lease", "ls", "--json").out()).contains("\"resources\" : 1").contains("\"state\" : \"active\"");
+    assertThat(strata("gc").status()).isZero();
+    assertThat(strata("content", "info", digest).status()).isZero();
+    assertThat(strata("lease", "rm", "keep").status()).isZero();
+    assertThat(strata("gc").status()).isZero();
+    assertThat(strata("content", "info", digest).status()).isEqualTo(1);
+  }
+
+  @Test
+  void ingestWithALeaseThatDoesNotExist_failsNamingIt_andStoresNothing() {
+    CliRunner.Result result = strata("content", "ingest", file.toString(), "--lease", "nope");
+    assertThat(result.status()).isEqualTo(1);
+    assertThat(result.err()).contains("lease nope not found");
+    assertThat(strata("content", "ls", "--json").out().trim()).isEqualTo("[ ]");
+  }
+
+  @Test
+  void leaseLs_marksExpiredLeases() throws Exception {
+    strata("lease", "create", "--id", "short", "--expires-in", "PT0.05S");
+    strata("lease", "create", "--id", "long", "--expires-in", "PT1H");
+    Thread.sleep(100);
+    String table = strata("lease", "ls").out();
+    assertThat(table.lines().filter(l -> l.startsWith("short"))).singleElement().asString().contains("expired");
+    assertThat(table.lines().filter(l -> l.startsWith("long"))).singleElement().asString().contains("active");
   }
 
   @Test

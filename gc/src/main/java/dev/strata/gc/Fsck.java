@@ -6,13 +6,18 @@ import dev.strata.core.content.IngestStatus;
 import dev.strata.core.digest.Digest;
 import dev.strata.core.error.CorruptContentException;
 import dev.strata.core.error.DigestMismatchException;
+import dev.strata.core.error.IngestLockedException;
 import dev.strata.core.error.InvalidArgumentException;
+import dev.strata.core.error.NotFoundException;
 import dev.strata.core.image.GcLabels;
 import dev.strata.core.image.Image;
 import dev.strata.core.internal.content.ContentMaintenance;
 import dev.strata.core.internal.content.LmdbContentStore;
 import dev.strata.core.internal.image.LmdbImageStore;
 import dev.strata.core.internal.lmdb.Lmdb;
+import dev.strata.core.lease.Lease;
+import dev.strata.core.lease.LeaseManager;
+import dev.strata.core.lease.LeaseResource;
 import dev.strata.gc.FsckReport.Kind;
 import dev.strata.gc.FsckReport.Problem;
 import dev.strata.snapshot.Snapshotter;
@@ -37,8 +42,9 @@ import java.util.Set;
  *
  * <p>{@link FsckMode#CHECK} changes nothing. {@link FsckMode#REPAIR} removes orphans (in a write
  * transaction, so nothing is being published meanwhile), moves corrupt blobs to {@code
- * quarantine/} and drops their rows, and aborts expired ingests; dangling references and broken
- * snapshots are reported for a person to decide.
+ * quarantine/} and drops their rows, aborts expired ingests, and ends the work of dead processes
+ * (the ingests and leases of {@linkplain dev.strata.core.lease.LeaseManager#isAbandoned abandoned}
+ * leases); dangling references and broken snapshots are reported for a person to decide.
  */
 public final class Fsck {
   /** Whether fsck may change the store. */
@@ -90,6 +96,7 @@ public final class Fsck {
       }
     }
     List<String> expired = new ArrayList<>();
+    abandonedWork(problems, mode);
     if (mode == FsckMode.CHECK) {
       storage.lmdb().read(txn -> {
         references(txn, problems);
@@ -135,6 +142,45 @@ public final class Fsck {
       }
     }
     return new FsckReport(problems, blobs.size());
+  }
+
+  /** Reports (and in repair mode ends) the leases and ingests of dead processes. */
+  private void abandonedWork(List<Problem> problems, FsckMode mode) throws IOException {
+    LeaseManager leases = storage.leases();
+    Set<String> ingests = new HashSet<>();
+    store.ingests().forEach(i -> ingests.add(i.ref()));
+    boolean repair = mode == FsckMode.REPAIR;
+    for (Lease lease : leases.list()) {
+      if (!leases.isAbandoned(lease)) {
+        continue;
+      }
+      List<LeaseResource> resources;
+      try {
+        resources = leases.resources(lease.id());
+      } catch (NotFoundException e) {
+        continue; // its work ended meanwhile
+      }
+      for (LeaseResource r : resources) {
+        if (r.type().equals(LeaseResource.INGEST) && ingests.contains(r.id())) {
+          problems.add(new Problem(Kind.ABANDONED_WORK, r.id(), "ingest " + r.id() + " belongs to lease " + lease.id() + " of a dead process", repair));
+          if (repair) {
+            try {
+              store.abort(r.id());
+            } catch (NotFoundException | IngestLockedException e) {
+              // gone meanwhile, or taken over by a new writer
+            }
+          }
+        }
+      }
+      problems.add(new Problem(Kind.ABANDONED_WORK, lease.id(), "lease " + lease.id() + " belongs to a dead process (" + resources.size() + " resources)", repair));
+      if (repair) {
+        try {
+          leases.delete(lease.id());
+        } catch (NotFoundException e) {
+          // the collector or the next run took it first
+        }
+      }
+    }
   }
 
   private String checkBlob(ContentInfo info, Verification verification) throws IOException {

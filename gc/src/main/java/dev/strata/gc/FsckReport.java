@@ -30,6 +30,11 @@ public record FsckReport(List<Problem> problems, int blobsChecked) {
     BROKEN_SNAPSHOT,
     /** A file or directory no row owns (blob file, ingest file, trash, snapshot directory). */
     ORPHAN,
+    /**
+     * A process-scoped lease whose process died, or an ingest it names: work a kill left behind.
+     * Repair aborts the ingests and deletes the lease; the next collection takes what it protected.
+     */
+    ABANDONED_WORK,
     /** An ingest untouched for longer than the ingest TTL. */
     EXPIRED_INGEST
   }

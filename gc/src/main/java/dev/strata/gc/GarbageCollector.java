@@ -8,6 +8,7 @@ import dev.strata.core.internal.content.LmdbContentStore;
 import dev.strata.core.internal.image.LmdbImageStore;
 import dev.strata.core.internal.lease.LmdbLeaseManager;
 import dev.strata.core.internal.lmdb.Lmdb;
+import dev.strata.core.lease.LeaseResource;
 import dev.strata.gc.internal.StoreGraph;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.internal.DirectorySnapshotter;
@@ -84,7 +85,7 @@ public final class GarbageCollector {
               unlink.clear(); // this work may run again after the map grows
               Marked truth = txn.id() == marked.txnId + 1 ? marked : mark(txn);
               for (Node node : truth.unreachable) {
-                sweep(txn, node).ifPresent(unlink::add);
+                sweep(txn, node, unlink);
               }
               return truth;
             });
@@ -95,20 +96,22 @@ public final class GarbageCollector {
         Files.deleteIfExists(path);
       }
     }
+    // lock files of the process leases just swept
+    leases.removeStaleLockFiles();
     return stats(swept, unlink, markTime, Duration.ofNanos(System.nanoTime() - sweepStart), mode);
   }
 
   /** What marking found: the graph, what it left white, and the transaction it saw. */
   private record Marked(StoreGraph graph, List<Node> unreachable, long txnId) {}
 
-  private Marked mark(Lmdb.ReadTxn txn) {
+  private Marked mark(Lmdb.ReadTxn txn) throws IOException {
     StoreGraph graph = StoreGraph.read(txn, content, images, leases, snapshotters, clock.instant());
     return new Marked(graph, Sweeper.unreachable(graph, TriColorMarker.mark(graph)), txn.id());
   }
 
-  /** Removes one node's rows inside {@code txn}; returns what to unlink after the commit. */
-  private Optional<Path> sweep(Lmdb.WriteTxn txn, Node node) throws IOException {
-    return switch (node.type()) {
+  /** Removes one node's rows inside {@code txn}; adds what to unlink after the commit. */
+  private void sweep(Lmdb.WriteTxn txn, Node node, List<Path> unlink) throws IOException {
+    Optional<Path> file = switch (node.type()) {
       case CONTENT -> content.delete(txn, Digest.parse(node.key()));
       case SNAPSHOT -> {
         int slash = node.key().indexOf('/');
@@ -116,12 +119,20 @@ public final class GarbageCollector {
         yield snapshotter == null ? Optional.empty() : snapshotter.remove(txn, node.key().substring(slash + 1));
       }
       case LEASE -> {
+        // an ingest of killed work whose writer died before its first checkpoint has a file and
+        // no row, so no node of its own: its lease names it
+        for (LeaseResource r : leases.resources(txn, node.key())) {
+          if (r.type().equals(LeaseResource.INGEST)) {
+            content.unfinishedIngestFile(txn, r.id()).ifPresent(unlink::add);
+          }
+        }
         leases.delete(txn, node.key());
         yield Optional.empty();
       }
       case INGEST -> content.abort(txn, node.key());
       case IMAGE -> Optional.empty(); // roots by definition; never swept
     };
+    file.ifPresent(unlink::add);
   }
 
   /** Files and trees a crashed sweep left behind go first. */

@@ -8,6 +8,8 @@ import dev.strata.core.StorageConfig;
 import dev.strata.core.content.ContentWriter;
 import dev.strata.core.digest.Digest;
 import dev.strata.core.oci.PlatformMatcher;
+import dev.strata.core.testing.ChildJvm;
+import dev.strata.core.testing.LeaseChild;
 import dev.strata.gc.Fsck.FsckMode;
 import dev.strata.gc.Fsck.Verification;
 import dev.strata.gc.FsckReport.Kind;
@@ -127,5 +129,25 @@ class FsckTest {
     });
     long base = report.images().get(0).shared();
     assertThat(report.images().get(1).shared()).isEqualTo(base);
+  }
+
+  @Test
+  void workOfAKilledProcess_isReportedAsAbandoned_andRepairEndsIt() throws Exception {
+    String leaseId;
+    try (ChildJvm child = ChildJvm.start(LeaseChild.class, root.toString(), "import", "import-killed-layer")) {
+      leaseId = child.awaitLine("HELD ").substring(5);
+      child.kill9();
+    }
+    FsckReport check = fsck.run(FsckMode.CHECK, Verification.QUICK);
+    assertThat(check.problems())
+        .filteredOn(p -> p.kind() == Kind.ABANDONED_WORK)
+        .extracting(FsckReport.Problem::subject)
+        .containsExactlyInAnyOrder(leaseId, "import-killed-layer");
+    assertThat(storage.leases().find(leaseId)).as("check changes nothing").isPresent();
+
+    fsck.run(FsckMode.REPAIR, Verification.QUICK);
+    assertThat(storage.leases().list()).isEmpty();
+    assertThat(storage.content().ingests()).isEmpty();
+    assertThat(fsck.run(FsckMode.CHECK, Verification.QUICK).problems()).isEmpty();
   }
 }

@@ -51,7 +51,7 @@ public final class Storage implements AutoCloseable {
     this.lmdb = lmdb;
     this.content = content;
     this.images = LmdbImageStore.open(lmdb, config.clock());
-    this.leases = LmdbLeaseManager.open(lmdb, config.clock());
+    this.leases = LmdbLeaseManager.open(lmdb, config.clock(), config.root().resolve("run").resolve("leases"));
   }
 
   /**

@@ -16,25 +16,31 @@ import dev.strata.gc.IndexedGraph;
 import dev.strata.snapshot.SnapshotKind;
 import dev.strata.snapshot.internal.DirectorySnapshotter;
 import dev.strata.snapshot.internal.SnapshotRecord;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The store as a {@link ResourceGraph}, read in one transaction. The rules (docs/gc.md):
  *
  * <ul>
- *   <li>Roots: every image record; every lease not expired; blobs and snapshots labelled {@link
- *       GcLabels#ROOT}; active snapshots and views not labelled {@link GcLabels#LEASED} (a user
- *       made them by key); ingests not expired or held by a writer.
+ *   <li>Roots: every image record; every lease neither expired nor abandoned (a process-scoped
+ *       lease whose process died); blobs and snapshots labelled {@link GcLabels#ROOT}; active
+ *       snapshots and views not labelled {@link GcLabels#LEASED} (a user made them by key);
+ *       ingests held by a writer, or not expired unless an abandoned lease names them (the
+ *       temporaries of killed work).
  *   <li>Edges: image -> its target blob; blob -> the blobs its {@code strata.gc.ref.content.*}
  *       labels name and the snapshots its {@code strata.gc.ref.snapshot.BACKEND} labels name;
  *       snapshot -> its parent; lease -> its resources.
- *   <li>Collectable: blobs, snapshots, expired leases, expired ingests. Image records never are.
+ *   <li>Collectable: blobs, snapshots, expired and abandoned leases, expired ingests and those of
+ *       abandoned leases. Image records never are.
  * </ul>
  */
 public final class StoreGraph implements IndexedGraph {
@@ -62,8 +68,9 @@ public final class StoreGraph implements IndexedGraph {
       LmdbImageStore images,
       LmdbLeaseManager leases,
       Map<String, DirectorySnapshotter> snapshotters,
-      Instant now) {
+      Instant now) throws IOException {
     StoreGraph graph = new StoreGraph();
+    Set<String> abandonedIngests = new HashSet<>();
     for (Image image : images.all(txn)) {
       int node = graph.id(new Node(NodeType.IMAGE, image.name()));
       graph.roots.set(node);
@@ -71,9 +78,13 @@ public final class StoreGraph implements IndexedGraph {
     }
     for (Lease lease : leases.all(txn)) {
       int node = graph.id(new Node(NodeType.LEASE, lease.id()));
-      (lease.isExpiredAt(now) ? graph.collectable : graph.roots).set(node);
+      boolean abandoned = leases.isAbandoned(lease);
+      (abandoned || lease.isExpiredAt(now) ? graph.collectable : graph.roots).set(node);
       for (LeaseResource resource : leases.resources(txn, lease.id())) {
         graph.edge(node, graph.id(resourceNode(resource)));
+        if (abandoned && resource.type().equals(LeaseResource.INGEST)) {
+          abandonedIngests.add(resource.id());
+        }
       }
     }
     content.scan(txn, (digest, size, labels) -> {
@@ -103,7 +114,7 @@ public final class StoreGraph implements IndexedGraph {
     for (IngestStatus ingest : content.ingests(txn)) {
       int node = graph.id(new Node(NodeType.INGEST, ingest.ref()));
       graph.collectable.set(node);
-      if (ingest.active() || ingest.expiresAt().isAfter(now)) {
+      if (ingest.active() || (ingest.expiresAt().isAfter(now) && !abandonedIngests.contains(ingest.ref()))) {
         graph.roots.set(node);
       }
     }

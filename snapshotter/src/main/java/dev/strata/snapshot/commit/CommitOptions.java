@@ -12,26 +12,34 @@ import java.util.Optional;
  * @param sourceDateEpoch when present, times newer than it are written as it, and it is the
  *     image's creation time (reproducible builds, SOURCE_DATE_EPOCH)
  * @param comment the history entry's comment, if any
+ * @param lease a lease of the caller's that also receives the new blobs, so that they stay
+ *     protected after the commit ({@code --lease ID})
  */
-public record CommitOptions(Compression compression, Optional<Instant> sourceDateEpoch, Optional<String> comment) {
+public record CommitOptions(
+    Compression compression, Optional<Instant> sourceDateEpoch, Optional<String> comment, Optional<String> lease) {
 
   /** zstd, real times, no comment. */
   public static CommitOptions defaults() {
-    return new CommitOptions(Compression.ZSTD, Optional.empty(), Optional.empty());
+    return new CommitOptions(Compression.ZSTD, Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   /** These options with {@code compression}. */
   public CommitOptions withCompression(Compression c) {
-    return new CommitOptions(c, sourceDateEpoch, comment);
+    return new CommitOptions(c, sourceDateEpoch, comment, lease);
   }
 
   /** These options clamping times to {@code epoch}. */
   public CommitOptions withSourceDateEpoch(Instant epoch) {
-    return new CommitOptions(compression, Optional.of(epoch), comment);
+    return new CommitOptions(compression, Optional.of(epoch), comment, lease);
   }
 
   /** These options with a history comment. */
   public CommitOptions withComment(String text) {
-    return new CommitOptions(compression, sourceDateEpoch, Optional.of(text));
+    return new CommitOptions(compression, sourceDateEpoch, Optional.of(text), lease);
+  }
+
+  /** These options also adding the new blobs to the lease {@code leaseId}. */
+  public CommitOptions withLease(String leaseId) {
+    return new CommitOptions(compression, sourceDateEpoch, comment, Optional.of(leaseId));
   }
 }

@@ -14,6 +14,8 @@ import dev.strata.core.error.FailedPreconditionException;
 import dev.strata.core.image.GcLabels;
 import dev.strata.core.image.NewImage;
 import dev.strata.core.lease.LeaseResource;
+import dev.strata.core.lease.LeasedWork;
+import dev.strata.core.lease.WorkSpec;
 import dev.strata.core.oci.Descriptor;
 import dev.strata.core.oci.Manifest;
 import dev.strata.core.oci.MediaTypes;
@@ -36,7 +38,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Turns a tree into an image ({@code docker commit}, and {@code strata image from-dir}).
@@ -49,7 +50,9 @@ import java.util.UUID;
  * clamped to the epoch, entries sorted).
  *
  * <p>Every blob is leased before it is committed, and the lease dropped after the image record
- * is written, so a concurrent collection never takes half an image.
+ * is written, so a concurrent collection never takes half an image. The lease and its ingests
+ * belong to this process ({@link LeasedWork}): a failure aborts the layer's ingest at once, and
+ * after a kill the next collection or commit removes it.
  */
 public final class ImageCommitter {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -133,21 +136,16 @@ public final class ImageCommitter {
   }
 
   private CommitResult write(String name, Base base, CommitOptions options, String createdBy, LayerSource source) throws IOException {
-    String leaseId = "commit-" + UUID.randomUUID();
-    storage.leases().create(leaseId, LEASE_EXPIRY, Map.of());
-    try {
+    return LeasedWork.withLease(storage, WorkSpec.of("commit", LEASE_EXPIRY).joining(options.lease()), work -> {
       Compression compression = base.docker() && options.compression() == Compression.ZSTD ? Compression.GZIP : options.compression();
       DiffOptions diffOptions = DiffOptions.defaults().withCompression(compression);
       if (options.sourceDateEpoch().isPresent()) {
         diffOptions = diffOptions.withSourceDateEpoch(options.sourceDateEpoch().get());
       }
-      String ref = leaseId + "-layer";
-      storage.leases().addResource(leaseId, LeaseResource.ingest(ref));
       DiffResult diff;
-      ContentWriter writer = storage.content().writer(ref);
-      try (writer) {
+      try (ContentWriter writer = work.writer(work.leaseId() + "-layer")) {
         diff = source.write(new WriterStream(writer), diffOptions);
-        storage.leases().addResource(leaseId, LeaseResource.content(diff.digest()));
+        work.protect(LeaseResource.content(diff.digest()));
         writer.commit(diff.size(), diff.digest());
       }
       String layerType = base.docker() ? dockerLayerType(compression) : diff.mediaType();
@@ -167,19 +165,17 @@ public final class ImageCommitter {
       options.comment().ifPresent(c -> entry.put("comment", c));
       byte[] configBytes = JSON.writeValueAsBytes(config);
       String configType = base.docker() ? MediaTypes.DOCKER_CONFIG : MediaTypes.OCI_CONFIG;
-      Descriptor configDescriptor = put(leaseId, configBytes, configType, Map.of());
+      Descriptor configDescriptor = put(work, configBytes, configType, Map.of());
 
       List<Descriptor> layers = new ArrayList<>(base.manifest().map(Manifest::layers).orElse(List.of()));
       layers.add(layer);
       String manifestType = base.docker() ? MediaTypes.DOCKER_MANIFEST : MediaTypes.OCI_MANIFEST;
       byte[] manifestBytes = manifestJson(manifestType, configDescriptor, layers);
       Descriptor manifest =
-          put(leaseId, manifestBytes, manifestType, GcLabels.forManifest(configDescriptor.digest(), layers.stream().map(Descriptor::digest).toList()));
+          put(work, manifestBytes, manifestType, GcLabels.forManifest(configDescriptor.digest(), layers.stream().map(Descriptor::digest).toList()));
       storage.images().putAll(List.of(new NewImage(name, manifest)));
       return new CommitResult(name, manifest, layer, diff.diffId());
-    } finally {
-      storage.leases().delete(leaseId);
-    }
+    });
   }
 
   private static String dockerLayerType(Compression compression) {
@@ -212,10 +208,10 @@ public final class ImageCommitter {
     return node;
   }
 
-  private Descriptor put(String leaseId, byte[] bytes, String mediaType, Map<String, String> labels) throws IOException {
+  private Descriptor put(LeasedWork work, byte[] bytes, String mediaType, Map<String, String> labels) throws IOException {
     Digest digest = Digest.sha256(bytes);
-    storage.leases().addResource(leaseId, LeaseResource.content(digest));
-    try (ContentWriter writer = storage.content().writer(leaseId + "-" + digest.encoded())) {
+    work.protect(LeaseResource.content(digest));
+    try (ContentWriter writer = work.writer(work.leaseId() + "-" + digest.encoded())) {
       writer.write(bytes, 0, bytes.length);
       writer.commit(bytes.length, digest, labels);
     }

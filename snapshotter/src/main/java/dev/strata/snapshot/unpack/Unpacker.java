@@ -11,6 +11,8 @@ import dev.strata.core.image.GcLabels;
 import dev.strata.core.image.Image;
 import dev.strata.core.internal.posix.FileLock;
 import dev.strata.core.lease.LeaseResource;
+import dev.strata.core.lease.LeasedWork;
+import dev.strata.core.lease.WorkSpec;
 import dev.strata.core.oci.Descriptor;
 import dev.strata.core.oci.PlatformMatcher;
 import dev.strata.overlay.changeset.ApplyOptions;
@@ -59,6 +61,8 @@ public final class Unpacker {
 
   private static final Duration LEASE_EXPIRY = Duration.ofHours(1);
   private static final long LOCK_POLL_MILLIS = 20;
+  /** Keys of the snapshots layers are applied in, before they are committed as their chain ID. */
+  private static final String EXTRACT_PREFIX = "extract-";
 
   private final Storage storage;
   private final Snapshotter snapshotter;
@@ -77,18 +81,31 @@ public final class Unpacker {
    * @throws DigestMismatchException when a layer's diffID is not what the config says
    */
   public UnpackResult unpack(String name, PlatformMatcher platform) throws IOException {
+    return unpack(name, platform, Optional.empty());
+  }
+
+  /**
+   * Unpacks the image {@code name} for {@code platform}, adding its snapshots to the lease {@code
+   * join} too when present, so that they stay protected after the unpack.
+   *
+   * <p>The unpack's own lease belongs to this process: when it is killed, the next collection
+   * removes its half-applied {@code extract-} snapshot, and so does the next unpack.
+   *
+   * @throws NotFoundException when the image, a blob, a manifest for the platform, or the lease
+   *     {@code join} is missing
+   * @throws DigestMismatchException when a layer's diffID is not what the config says
+   */
+  public UnpackResult unpack(String name, PlatformMatcher platform, Optional<String> join) throws IOException {
     Image image = storage.images().get(name);
     ResolvedImage resolved = ResolvedImage.resolve(storage.content(), image.target(), platform);
-    String leaseId = "unpack-" + UUID.randomUUID();
-    storage.leases().create(leaseId, LEASE_EXPIRY, Map.of());
-    try {
+    return LeasedWork.withLease(storage, WorkSpec.of("unpack", LEASE_EXPIRY).joining(join), this::removeExtract, work -> {
       int applied = 0;
       long bytes = 0;
       List<Descriptor> layers = resolved.manifest().layers();
       for (int i = 0; i < layers.size(); i++) {
         Optional<String> parent = i == 0 ? Optional.empty() : Optional.of(resolved.chainIds().get(i - 1).toString());
         Optional<ApplyResult> result =
-            unpackLayer(layers.get(i), resolved.config().diffIds().get(i), resolved.chainIds().get(i), parent, leaseId);
+            unpackLayer(layers.get(i), resolved.config().diffIds().get(i), resolved.chainIds().get(i), parent, work);
         if (result.isPresent()) {
           applied++;
           bytes += result.get().bytes();
@@ -100,17 +117,26 @@ public final class Unpacker {
               Map.of(SNAPSHOT_LABEL_PREFIX + snapshotter.name(), resolved.topChainId().toString()),
               List.of());
       return new UnpackResult(resolved.topChainId(), layers.size(), applied, bytes);
-    } finally {
-      storage.leases().delete(leaseId);
+    });
+  }
+
+  /** Removes the half-applied snapshot of a dead unpack; what it committed is left to the collector. */
+  private void removeExtract(LeaseResource resource) throws IOException {
+    if (resource.type().equals(LeaseResource.SNAPSHOTS_PREFIX + snapshotter.name()) && resource.id().startsWith(EXTRACT_PREFIX)) {
+      try {
+        snapshotter.remove(resource.id());
+      } catch (NotFoundException e) {
+        // it was never prepared, or the collector took it
+      }
     }
   }
 
   /** Applies one layer as snapshot {@code chainId}, unless it exists; empty when it did. */
   private Optional<ApplyResult> unpackLayer(
-      Descriptor layer, Digest diffId, Digest chainId, Optional<String> parent, String leaseId) throws IOException {
+      Descriptor layer, Digest diffId, Digest chainId, Optional<String> parent, LeasedWork work) throws IOException {
     // Lease the layer's snapshot before anything else: once committed it is referenced by nothing
     // until the config gets its label at the end, and a collection meanwhile must not take it.
-    storage.leases().addResource(leaseId, LeaseResource.snapshot(snapshotter.name(), chainId.toString()));
+    work.protect(LeaseResource.snapshot(snapshotter.name(), chainId.toString()));
     if (isCommitted(chainId.toString())) {
       return Optional.empty();
     }
@@ -118,8 +144,8 @@ public final class Unpacker {
       if (isCommitted(chainId.toString())) {
         return Optional.empty(); // someone else unpacked it while we waited
       }
-      String key = "extract-" + UUID.randomUUID() + " " + chainId;
-      storage.leases().addResource(leaseId, LeaseResource.snapshot(snapshotter.name(), key));
+      String key = EXTRACT_PREFIX + UUID.randomUUID() + " " + chainId;
+      work.protectTemporary(LeaseResource.snapshot(snapshotter.name(), key));
       // not a root: the lease protects it while the layer is applied
       List<Mount> mounts = snapshotter.prepare(key, parent, Map.of(GcLabels.LEASED, "true"));
       boolean committed = false;

@@ -24,7 +24,9 @@ import java.util.Optional;
  *   <li><b>ingest</b>: a blob being written, named by a caller-chosen <b>ref</b> (for example
  *       {@code "layer-sha256:ab.."} or {@code "push-42"}). An ingest survives its writer: close
  *       without commit, a crash or a kill keeps the data written so far, and reopening the same
- *       ref continues from the stored offset without re-reading it.
+ *       ref continues from the stored offset without re-reading it. An ingest started with a
+ *       {@link SourceIdentity} resumes only for the same source file; another (or a shorter) one
+ *       starts it over.
  *   <li><b>labels</b>: string pairs on a blob, carrying garbage-collection edges and user data.
  * </ul>
  *

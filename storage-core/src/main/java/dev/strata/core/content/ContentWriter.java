@@ -55,8 +55,10 @@ public interface ContentWriter extends AutoCloseable {
    * exists (another ingest committed it first) the commit still succeeds: the labels are added to
    * the existing blob and one copy is kept.
    *
-   * <p>On a mismatch nothing becomes visible and the ingest keeps its data; the caller may {@link
-   * ContentStore#abort} it.
+   * <p>On a size mismatch nothing becomes visible and the ingest keeps its data (it may not be
+   * finished); the caller may {@link ContentStore#abort} it. On a digest mismatch nothing becomes
+   * visible and the ingest is aborted at once, its data removed: those bytes can never become the
+   * blob, so the next writer of the ref starts clean, and this writer is done.
    *
    * @throws SizeMismatchException when the size differs
    * @throws DigestMismatchException when the digest differs
@@ -71,7 +73,8 @@ public interface ContentWriter extends AutoCloseable {
 
   /**
    * Publishes the content under the digest it hashes to, checked only against what {@link
-   * WriterOptions} announced. For callers that learn the digest from the content itself.
+   * WriterOptions} announced (a digest mismatch aborts the ingest, as above). For callers that
+   * learn the digest from the content itself.
    */
   ContentInfo commit(Map<String, String> labels) throws IOException;
 

@@ -14,9 +14,12 @@ import java.util.OptionalLong;
  * @param expectedDigest the digest the content should have, if known
  * @param expectedSize the size the content should have, if known
  * @param algorithm the algorithm to hash with; must agree with {@code expectedDigest}
+ * @param source the file the content is read from, if it is one: recorded with the ingest, and a
+ *     stored ingest of another source (or one longer than this source) is started over rather
+ *     than resumed
  */
 public record WriterOptions(
-    Optional<Digest> expectedDigest, OptionalLong expectedSize, DigestAlgorithm algorithm) {
+    Optional<Digest> expectedDigest, OptionalLong expectedSize, DigestAlgorithm algorithm, Optional<SourceIdentity> source) {
 
   /** Checks that the algorithm agrees with the expected digest and the size is not negative. */
   public WriterOptions {
@@ -33,7 +36,7 @@ public record WriterOptions(
 
   /** Nothing known: sha256, no expectations. */
   public static WriterOptions defaults() {
-    return new WriterOptions(Optional.empty(), OptionalLong.empty(), DigestAlgorithm.SHA256);
+    return new WriterOptions(Optional.empty(), OptionalLong.empty(), DigestAlgorithm.SHA256, Optional.empty());
   }
 
   /** Expects the blob {@code descriptor} describes. */
@@ -43,16 +46,21 @@ public record WriterOptions(
 
   /** Expects content with {@code digest} and {@code size}. */
   public static WriterOptions expecting(Digest digest, long size) {
-    return new WriterOptions(Optional.of(digest), OptionalLong.of(size), digest.algorithm());
+    return new WriterOptions(Optional.of(digest), OptionalLong.of(size), digest.algorithm(), Optional.empty());
   }
 
   /** Expects content with {@code digest}, of unknown size. */
   public static WriterOptions expecting(Digest digest) {
-    return new WriterOptions(Optional.of(digest), OptionalLong.empty(), digest.algorithm());
+    return new WriterOptions(Optional.of(digest), OptionalLong.empty(), digest.algorithm(), Optional.empty());
   }
 
   /** Hashes with {@code algorithm}, nothing expected. */
   public static WriterOptions hashingWith(DigestAlgorithm algorithm) {
-    return new WriterOptions(Optional.empty(), OptionalLong.empty(), algorithm);
+    return new WriterOptions(Optional.empty(), OptionalLong.empty(), algorithm, Optional.empty());
+  }
+
+  /** These options, reading from the file {@code identity} describes. */
+  public WriterOptions readingFrom(SourceIdentity identity) {
+    return new WriterOptions(expectedDigest, expectedSize, algorithm, Optional.of(identity));
   }
 }

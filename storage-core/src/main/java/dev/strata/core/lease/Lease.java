@@ -18,6 +18,12 @@ import java.util.regex.Pattern;
  * @param labels user data, sorted by key
  */
 public record Lease(String id, Instant createdAt, Optional<Instant> expiresAt, Map<String, String> labels) {
+  /**
+   * Label marking a lease made by {@link LeaseManager#createForProcess}: it also ends when its
+   * process dies.
+   */
+  public static final String PROCESS_LABEL = "strata.lease.process";
+
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,127})");
 
   /** Validates the id and copies the labels. */
@@ -29,6 +35,11 @@ public record Lease(String id, Instant createdAt, Optional<Instant> expiresAt, M
   /** Whether the lease has expired at {@code now}: its expiry is at or before {@code now}. */
   public boolean isExpiredAt(Instant now) {
     return expiresAt.isPresent() && !expiresAt.get().isAfter(now);
+  }
+
+  /** Whether this lease belongs to a process ({@link LeaseManager#createForProcess}). */
+  public boolean processScoped() {
+    return labels.containsKey(PROCESS_LABEL);
   }
 
   /**

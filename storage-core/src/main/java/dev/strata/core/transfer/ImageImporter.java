@@ -23,8 +23,10 @@ import java.nio.file.Path;
  *       digest as it is committed; JSON documents are read only up to 4 MiB.
  *   <li><b>All or nothing.</b> Blobs are written under a lease that is created first; image records
  *       are created in one transaction at the end, and then the lease is deleted. On any failure no
- *       record is created or changed, and what was written stays only under the lease, which
- *       expires after {@link ImportOptions#leaseExpiry()} so the garbage collector reclaims it.
+ *       record is created or changed, the import's ingests are aborted and its lease deleted, so
+ *       the next collection reclaims what it wrote. The lease belongs to the importing process
+ *       ({@link dev.strata.core.lease.LeasedWork}): when it is killed, the lease is abandoned at
+ *       once rather than after {@link ImportOptions#leaseExpiry()}.
  * </ul>
  *
  * <pre>{@code

@@ -61,12 +61,15 @@ public final class ContentMaintenance {
     });
   }
 
-  /** Every ingest with a row, as {@code txn} sees them. */
+  /**
+   * Every ingest with a row, as {@code txn} sees them; active when a writer of any process holds
+   * it.
+   */
   public List<IngestStatus> ingests(Lmdb.ReadTxn txn) {
     List<IngestStatus> result = new ArrayList<>();
     for (Lmdb.Entry entry : txn.scan(store.ingests, new byte[0])) {
       String ref = new String(entry.key(), StandardCharsets.UTF_8);
-      result.add(IngestRecord.decode(ref, entry.value()).toStatus(store.config.ingestTtl(), store.heldRefs.contains(ref)));
+      result.add(IngestRecord.decode(ref, entry.value()).toStatus(store.config.ingestTtl(), store.isHeld(ref)));
     }
     return result;
   }
@@ -98,6 +101,19 @@ public final class ContentMaintenance {
     try (var list = Files.list(store.ingestDir)) {
       return list.sorted().toList();
     }
+  }
+
+  /**
+   * The data file of ingest {@code ref} when it has no row and no writer holds it: what a writer
+   * killed before its first checkpoint leaves. Only for refs of dead work (an abandoned lease's
+   * refs are unique to it, so no new writer can be opening the same file).
+   */
+  public Optional<Path> unfinishedIngestFile(Lmdb.ReadTxn txn, String ref) throws IOException {
+    Path file = store.ingestFile(ref);
+    if (txn.get(store.ingests, LmdbContentStore.refKey(ref)) != null || !Files.exists(file) || FileLock.isLocked(file)) {
+      return Optional.empty();
+    }
+    return Optional.of(file);
   }
 
   /** Every file in {@code trash/}; for fsck. */

@@ -103,7 +103,7 @@ final class LmdbContentWriter implements ContentWriter {
       Path file = store.ingestFile(ref);
       lock = FileLock.tryLock(file, true).orElseThrow(() -> new IngestLockedException(ref));
       channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      Optional<IngestRecord> stored = store.readIngest(ref);
+      Optional<IngestRecord> stored = store.readIngest(ref).filter(r -> sameSource(r, requested));
       WriterOptions options = stored.map(r -> reconcile(ref, r, requested)).orElse(requested);
       Hasher hasher = Hasher.create(options.algorithm());
       long offset = 0;
@@ -134,6 +134,19 @@ final class LmdbContentWriter implements ContentWriter {
     }
   }
 
+  /**
+   * Whether the stored ingest may be resumed by a writer reading {@code requested}'s source: a
+   * caller that names no source decides for itself; one that does resumes only the same file
+   * (device, inode, size, mtime) and never past its end. Otherwise the stored data is dropped
+   * (the file is cut to 0 below) and the ingest starts over.
+   */
+  private static boolean sameSource(IngestRecord stored, WriterOptions requested) {
+    if (requested.source().isEmpty()) {
+      return true;
+    }
+    return stored.source().equals(requested.source()) && requested.source().get().covers(stored.offset());
+  }
+
   /** The stored ingest decides the algorithm; what the caller expects must not contradict it. */
   private static WriterOptions reconcile(String ref, IngestRecord stored, WriterOptions requested) {
     if (requested.expectedDigest().isPresent()
@@ -149,7 +162,8 @@ final class LmdbContentWriter implements ContentWriter {
     return new WriterOptions(
         requested.expectedDigest().or(stored::expectedDigest),
         requested.expectedSize().isPresent() ? requested.expectedSize() : stored.expectedSize(),
-        stored.algorithm());
+        stored.algorithm(),
+        requested.source().or(stored::source));
   }
 
   /** Restores the saved hash state, or re-hashes the stored prefix when there is none. */
@@ -268,7 +282,7 @@ final class LmdbContentWriter implements ContentWriter {
     }
     Digest actual = hasher.digest();
     if (!actual.equals(expectedDigest)) {
-      throw new DigestMismatchException(expectedDigest.toString(), actual.toString(), "commit of ingest " + ref);
+      throw discard(new DigestMismatchException(expectedDigest.toString(), actual.toString(), "commit of ingest " + ref));
     }
     return publish(actual, labels);
   }
@@ -282,10 +296,36 @@ final class LmdbContentWriter implements ContentWriter {
     }
     Digest actual = hasher.digest();
     if (options.expectedDigest().isPresent() && !options.expectedDigest().get().equals(actual)) {
-      throw new DigestMismatchException(
-          options.expectedDigest().get().toString(), actual.toString(), "commit of ingest " + ref);
+      throw discard(new DigestMismatchException(
+          options.expectedDigest().get().toString(), actual.toString(), "commit of ingest " + ref));
     }
     return publish(actual, labels);
+  }
+
+  /**
+   * Ends an ingest whose bytes can never become the blob it was meant to be: row first, then the
+   * data, while the lock is still held, so the next writer of the ref starts clean.
+   */
+  private DigestMismatchException discard(DigestMismatchException failure) {
+    done = true;
+    try {
+      lane.drain();
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+    try {
+      store.lmdb.write(txn -> txn.delete(store.ingests, LmdbContentStore.refKey(ref)));
+      Files.deleteIfExists(file);
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    } finally {
+      try {
+        release();
+      } catch (IOException e) {
+        failure.addSuppressed(e);
+      }
+    }
+    return failure;
   }
 
   /** Makes the blob visible; see the crash-ordering rules on {@link LmdbContentStore}. */
@@ -384,7 +424,8 @@ final class LmdbContentWriter implements ContentWriter {
             options.expectedSize(),
             options.expectedDigest(),
             startedAt,
-            updatedAt);
+            updatedAt,
+            options.source());
     checkpointed = offset;
     lane.submit(
         () -> {

@@ -12,16 +12,23 @@ import dev.strata.core.internal.lmdb.Lmdb.Table;
 import dev.strata.core.lease.Lease;
 import dev.strata.core.lease.LeaseManager;
 import dev.strata.core.lease.LeaseResource;
+import dev.strata.core.lease.ProcessLease;
+import dev.strata.core.internal.posix.FileLock;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Leases in LMDB.
@@ -31,6 +38,11 @@ import java.util.Optional;
  * puts a lease's resources next to each other, so listing them is one prefix scan and the
  * collector can read them without decoding anything. Every write is a check-then-put inside one
  * write transaction, so it can be re-run after LMDB grows its map.
+ *
+ * <p>A process-scoped lease has the label {@link Lease#PROCESS_LABEL} and a lock file {@code
+ * RUN/ID.lock}: the file is created and OFD-locked before the row is written, and the row is
+ * deleted before the lock is released and the file unlinked. A row whose file nobody has locked
+ * (or whose file is gone) therefore belongs to a dead process.
  */
 public final class LmdbLeaseManager implements LeaseManager {
   /** Table of lease rows. */
@@ -45,17 +57,103 @@ public final class LmdbLeaseManager implements LeaseManager {
   private final Table leases;
   private final Table resources;
   private final Clock clock;
+  private final Path runDir;
 
-  private LmdbLeaseManager(Lmdb lmdb, Clock clock) throws IOException {
+  private LmdbLeaseManager(Lmdb lmdb, Clock clock, Path runDir) throws IOException {
     this.lmdb = lmdb;
     this.leases = lmdb.table(LEASES_TABLE);
     this.resources = lmdb.table(RESOURCES_TABLE);
     this.clock = clock;
+    this.runDir = runDir;
   }
 
-  /** Opens the lease tables of {@code lmdb}. */
-  public static LmdbLeaseManager open(Lmdb lmdb, Clock clock) throws IOException {
-    return new LmdbLeaseManager(lmdb, clock);
+  /**
+   * Opens the lease tables of {@code lmdb}; the locks of process-scoped leases live in {@code
+   * runDir} (created on first use).
+   */
+  public static LmdbLeaseManager open(Lmdb lmdb, Clock clock, Path runDir) throws IOException {
+    return new LmdbLeaseManager(lmdb, clock, runDir);
+  }
+
+  @Override
+  public ProcessLease createForProcess(String prefix, Duration expiry, Map<String, String> labels) throws IOException {
+    String id = prefix + "-" + UUID.randomUUID();
+    Lease.requireValidId(id);
+    Files.createDirectories(runDir);
+    Path file = lockFile(id);
+    FileLock lock = FileLock.tryLock(file, true).orElseThrow(() -> new IllegalStateException("fresh lock file " + file + " is locked"));
+    try {
+      Map<String, String> all = new HashMap<>(labels);
+      all.put(Lease.PROCESS_LABEL, Long.toString(ProcessHandle.current().pid()));
+      Lease lease = create(id, expiry, all);
+      return new HeldLease(lease, lock);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(file);
+      lock.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public boolean isAbandoned(Lease lease) throws IOException {
+    return lease.processScoped() && !FileLock.isLocked(lockFile(lease.id()));
+  }
+
+  private Path lockFile(String id) {
+    return runDir.resolve(id + ".lock");
+  }
+
+  /** The handle of a process-scoped lease: row first out, then the lock. */
+  private final class HeldLease implements ProcessLease {
+    private final Lease lease;
+    private final FileLock lock;
+    private boolean closed;
+
+    HeldLease(Lease lease, FileLock lock) {
+      this.lease = lease;
+      this.lock = lock;
+    }
+
+    @Override
+    public Lease lease() {
+      return lease;
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        lmdb.write(txn -> delete(txn, lease.id()));
+        Files.deleteIfExists(lock.path());
+      } finally {
+        lock.close();
+      }
+    }
+  }
+
+  /**
+   * Removes the lock files of process-scoped leases that have no row and no holder: a process
+   * killed between its row's deletion and the file's unlink leaves one. For the collector.
+   */
+  public void removeStaleLockFiles() throws IOException {
+    if (!Files.isDirectory(runDir)) {
+      return;
+    }
+    List<Path> files;
+    try (var list = Files.list(runDir)) {
+      files = list.filter(p -> p.getFileName().toString().endsWith(".lock")).toList();
+    }
+    for (Path file : files) {
+      String name = file.getFileName().toString();
+      String id = name.substring(0, name.length() - ".lock".length());
+      boolean hasRow = lmdb.read(txn -> txn.get(leases, key(id)) != null);
+      if (!hasRow && !FileLock.isLocked(file)) {
+        Files.deleteIfExists(file);
+      }
+    }
   }
 
   @Override
@@ -123,6 +221,10 @@ public final class LmdbLeaseManager implements LeaseManager {
           }
           return null;
         });
+    Path lockFile = lockFile(id);
+    if (Files.exists(lockFile) && !FileLock.isLocked(lockFile)) {
+      Files.deleteIfExists(lockFile); // the lease of a dead process, ended by someone else
+    }
   }
 
   /** Deletes lease {@code id} and its resources inside {@code txn}; false when there was none. */
@@ -149,8 +251,8 @@ public final class LmdbLeaseManager implements LeaseManager {
         });
   }
 
-  /** Adds several resources in one transaction; the importer adds a manifest's blobs at once. */
-  public void addResources(String id, List<LeaseResource> list) throws IOException {
+  @Override
+  public void addResources(String id, Collection<LeaseResource> list) throws IOException {
     Lease.requireValidId(id);
     lmdb.write(
         txn -> {

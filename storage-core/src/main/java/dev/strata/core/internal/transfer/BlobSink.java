@@ -1,6 +1,5 @@
 package dev.strata.core.internal.transfer;
 
-import dev.strata.core.Storage;
 import dev.strata.core.content.ContentInfo;
 import dev.strata.core.content.ContentStore;
 import dev.strata.core.content.ContentWriter;
@@ -8,7 +7,7 @@ import dev.strata.core.content.WriterOptions;
 import dev.strata.core.digest.Digest;
 import dev.strata.core.error.DigestMismatchException;
 import dev.strata.core.error.SizeMismatchException;
-import dev.strata.core.internal.lease.LmdbLeaseManager;
+import dev.strata.core.lease.LeasedWork;
 import dev.strata.core.lease.LeaseResource;
 import dev.strata.core.oci.Descriptor;
 import dev.strata.core.transfer.TransferListener;
@@ -24,7 +23,8 @@ import java.util.Optional;
  * <p>The ordering rule: a blob's digest is added to the lease <em>before</em> the blob is written,
  * so the collector never sees a new blob that nothing protects; GC labels are given at commit, so
  * a parent never exists without its edges. Every blob is verified against its descriptor while it
- * streams (size up front, digest at commit); a failed write aborts its ingest.
+ * streams (size up front, digest at commit); a failed write aborts its ingest. Ingests are opened
+ * through the work, so they are on its lease and found again if the process dies.
  */
 final class BlobSink {
   /** Opens the bytes of a blob, again if need be. */
@@ -34,23 +34,23 @@ final class BlobSink {
   }
 
   private final ContentStore content;
-  private final LmdbLeaseManager leases;
+  private final LeasedWork work;
   private final String leaseId;
   private final TransferListener listener;
   int written;
   int skipped;
   long bytes;
 
-  BlobSink(Storage storage, LmdbLeaseManager leases, String leaseId, TransferListener listener) {
-    this.content = storage.content();
-    this.leases = leases;
-    this.leaseId = leaseId;
+  BlobSink(ContentStore content, LeasedWork work, TransferListener listener) {
+    this.content = content;
+    this.work = work;
+    this.leaseId = work.leaseId();
     this.listener = listener;
   }
 
   /** Adds the digests to the lease, before any of them is written. */
   void protect(List<Digest> blobs) throws IOException {
-    leases.addResources(leaseId, blobs.stream().map(LeaseResource::content).distinct().toList());
+    work.protect(blobs.stream().map(LeaseResource::content).distinct().toList());
   }
 
   /**
@@ -92,7 +92,7 @@ final class BlobSink {
     String ref = "import-" + leaseId + "-" + blob.digest();
     listener.started(blob);
     boolean committed = false;
-    try (ContentWriter writer = content.writer(ref, WriterOptions.expecting(blob))) {
+    try (ContentWriter writer = work.writer(ref, WriterOptions.expecting(blob))) {
       try (InputStream in = counting(blob, opener.open())) {
         if (writer.offset() > 0) {
           in.skipNBytes(writer.offset());
@@ -127,7 +127,7 @@ final class BlobSink {
     listener.started(pending);
     boolean committed = false;
     long size;
-    try (ContentWriter writer = content.writer(ref, WriterOptions.expecting(expected))) {
+    try (ContentWriter writer = work.writer(ref, WriterOptions.expecting(expected))) {
       try (InputStream in = counting(pending, opener.open())) {
         writer.write(in);
       }

@@ -3,7 +3,8 @@ package dev.strata.core.internal.transfer;
 import dev.strata.core.Storage;
 import dev.strata.core.image.Image;
 import dev.strata.core.image.NewImage;
-import dev.strata.core.internal.lease.LmdbLeaseManager;
+import dev.strata.core.lease.LeasedWork;
+import dev.strata.core.lease.WorkSpec;
 import dev.strata.core.oci.ImageIndex;
 import dev.strata.core.transfer.ImageFormat;
 import dev.strata.core.transfer.ImportOptions;
@@ -18,7 +19,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /** One import: detect the form, copy the blobs under a lease, record the images, drop the lease. */
 public final class Importer {
@@ -74,26 +74,27 @@ public final class Importer {
       ImageFormat format =
           Files.isDirectory(path) ? ImageFormat.OCI_LAYOUT : docker ? ImageFormat.DOCKER_ARCHIVE : ImageFormat.OCI_ARCHIVE;
 
-      LmdbLeaseManager leases = (LmdbLeaseManager) storage.leases();
-      String leaseId = "import-" + UUID.randomUUID();
       String origin = label.equals("-") ? label : Path.of(label).toAbsolutePath().toString();
-      leases.create(leaseId, options.leaseExpiry(), Map.of(SOURCE_LABEL, origin.length() > 1024 ? origin.substring(0, 1024) : origin));
-      BlobSink sink = new BlobSink(storage, leases, leaseId, options.listener());
-
-      List<NewImage> planned;
-      if (layout) {
-        // docker 25+ archives carry an OCI layout too: read it, it has the real manifests
-        OciLayoutReader reader = new OciLayoutReader(source, sink, storage.content(), options.platforms());
-        ImageIndex index = reader.readIndex();
-        planned = reader.copyAll(index, name, base);
-      } else {
-        planned = new DockerArchiveReader(source, sink, storage.content(), storage.config().layerSizeLimitNow()).copyAll(name, base);
-      }
-      // Records first, in one transaction; then the lease. A crash in between leaves a lease that
-      // expires; a failure before leaves no record.
-      List<Image> images = storage.images().putAll(planned);
-      leases.delete(leaseId);
-      return new ImportResult(format, images, sink.written, sink.skipped, sink.bytes);
+      WorkSpec spec =
+          WorkSpec.of("import", options.leaseExpiry())
+              .withLabels(Map.of(SOURCE_LABEL, origin.length() > 1024 ? origin.substring(0, 1024) : origin))
+              .joining(options.lease());
+      // A failure (or a kill) leaves no lease behind to keep the blobs for an hour: they are
+      // garbage to the next collection. Records first, in one transaction; then the lease.
+      return LeasedWork.withLease(storage, spec, work -> {
+        BlobSink sink = new BlobSink(storage.content(), work, options.listener());
+        List<NewImage> planned;
+        if (layout) {
+          // docker 25+ archives carry an OCI layout too: read it, it has the real manifests
+          OciLayoutReader reader = new OciLayoutReader(source, sink, storage.content(), options.platforms());
+          ImageIndex index = reader.readIndex();
+          planned = reader.copyAll(index, name, base);
+        } else {
+          planned = new DockerArchiveReader(source, sink, storage.content(), storage.config().layerSizeLimitNow()).copyAll(name, base);
+        }
+        List<Image> images = storage.images().putAll(planned);
+        return new ImportResult(format, images, sink.written, sink.skipped, sink.bytes);
+      });
     }
   }
 
