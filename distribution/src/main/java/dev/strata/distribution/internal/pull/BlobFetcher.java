@@ -147,7 +147,11 @@ final class BlobFetcher {
       writer.commit(blob.size(), blob.digest(), labels);
     } catch (DigestMismatchException | SizeMismatchException e) {
       writer.close();
-      content.abort(writer.ref()); // the bytes are wrong: a retry must start from nothing
+      // the bytes are wrong: a retry must start from nothing (a digest mismatch has already
+      // aborted the ingest in the store; a size mismatch keeps it)
+      if (e instanceof SizeMismatchException) {
+        content.abort(writer.ref());
+      }
       if (e instanceof DigestMismatchException d) {
         throw new DigestMismatchException(blob.digest().toString(), d.actual(), "blob " + blob.digest() + " from " + source.describe());
       }
