@@ -1,14 +1,12 @@
 package dev.strata.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,11 +21,7 @@ class FullDiskTest {
 
   @BeforeEach
   void mountSmallDisk() throws Exception {
-    boolean root = "root".equals(System.getProperty("user.name"));
-    if (!root && "true".equals(System.getenv("CI"))) {
-      Assertions.fail("mounting a tmpfs needs root, and CI=true forbids skipping");
-    }
-    assumeTrue(root, "mounting a tmpfs needs root");
+    RequiresRoot.check("mounting a tmpfs");
     small = Files.createDirectories(dir.resolve("small"));
     run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", small.toString());
   }
