@@ -59,7 +59,8 @@ final class PullCommand extends ImageCommand.Verb {
   @Override
   void run(Storage storage) throws IOException {
     Reference reference = Reference.parse(ref);
-    PullOptions options = PullOptions.defaults().withJobs(jobs).withListener(new BlobLines(json));
+    BlobLines lines = new BlobLines(json);
+    PullOptions options = PullOptions.defaults().withJobs(jobs).withListener(lines);
     if (allPlatforms) {
       options = options.withPlatforms(PlatformMatcher.all());
     } else if (platform != null) {
@@ -75,6 +76,7 @@ final class PullCommand extends ImageCommand.Verb {
     try (ImageSource source = Registry.source(reference, registry.options())) {
       result = new ImagePuller(storage).pull(source, reference.toString(), options);
     }
+    lines.summary(result.blobsFetched(), result.blobsPresent(), result.bytesFetched());
     if (unpack) {
       // after the download, not overlapped with it yet (containerd#2886 is the goal: docs/distribution.md)
       try (Snapshotter snapshots = Snapshotters.open(storage, snapshotter)) {

@@ -37,7 +37,9 @@ public final class Registry {
    * @throws RegistryNotFoundException when the repository does not exist
    */
   public static List<String> tags(Reference repository, RegistryOptions options) throws IOException {
-    return new TagLister(new RegistryClient(repository, options), TagLister.DEFAULT_PAGE).list();
+    try (RegistryClient client = new RegistryClient(repository, options)) {
+      return new TagLister(client, TagLister.DEFAULT_PAGE).list();
+    }
   }
 
   /**
@@ -47,6 +49,8 @@ public final class Registry {
    * @throws RegistryAuthException when they are refused
    */
   public static void checkLogin(String registry, RegistryOptions options) throws IOException {
-    new Pinger(new RegistryClient(Reference.parse(registry + "/strata-login-check"), options)).ping();
+    try (RegistryClient client = new RegistryClient(Reference.parse(registry + "/strata-login-check"), options)) {
+      new Pinger(client).ping();
+    }
   }
 }

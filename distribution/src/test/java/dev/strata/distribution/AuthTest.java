@@ -3,7 +3,6 @@ package dev.strata.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.strata.core.Storage;
 import dev.strata.core.digest.Digest;
 import dev.strata.core.testing.Tools;
 import dev.strata.core.transfer.TransferListener;
@@ -14,7 +13,7 @@ import dev.strata.distribution.testing.FaultProxy;
 import dev.strata.distribution.testing.FaultProxy.Fault;
 import dev.strata.distribution.testing.FaultProxy.Kind;
 import dev.strata.distribution.testing.RegistryServer;
-import dev.strata.distribution.testing.TestImages;
+import dev.strata.distribution.testing.Seeded;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,48 +35,32 @@ class AuthTest {
   @RegisterExtension static final RegistryServer registry = RegistryServer.withUser(USER, PASSWORD);
 
   @TempDir Path dir;
-  private Storage storage;
-  private TestImages.Written image;
-  private String repo;
-  private RegistryOptions anonymous;
+  private Seeded seeded;
 
   @BeforeEach
   void setUp() throws Exception {
-    Tools.require("skopeo");
-    storage = Storage.open(dir.resolve("store"));
-    repo = "auth/" + Long.toHexString(System.nanoTime());
-    image = TestImages.image(dir.resolve("layout"), "v1", 1, 20_000, 11);
-    Tools.run(dir, "skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false", "--dest-creds", USER + ":" + PASSWORD,
-        "oci:" + dir.resolve("layout") + ":v1", "docker://" + registry.host() + "/" + repo + ":v1");
-    anonymous = RegistryOptions.defaults().withCredentialStore(CredentialStore.from(Map.of(), dir.resolve("home")));
+    seeded = Seeded.push(dir, registry.host(), "auth", USER + ":" + PASSWORD, 1, 20000, 11);
   }
 
   @AfterEach
   void tearDown() {
-    storage.close();
-  }
-
-  private PullResult pull(String host, RegistryOptions options) throws Exception {
-    Reference r = Reference.parse(host + "/" + repo + ":v1");
-    try (ImageSource source = Registry.source(r, options)) {
-      return new ImagePuller(storage).pull(source, r.toString(), PullOptions.defaults());
-    }
+    seeded.close();
   }
 
   @Test
   void anAnonymousPull_isRefusedNamingRegistryRepositoryAndThatNoCredentialsWereUsed() {
-    assertThatThrownBy(() -> pull(registry.host(), anonymous))
+    assertThatThrownBy(() -> seeded.pull(registry.host(), seeded.anonymous()))
         .isInstanceOf(RegistryAuthException.class)
         .hasMessageContaining(registry.host())
-        .hasMessageContaining(repo)
+        .hasMessageContaining(seeded.repo())
         .hasMessageContaining("no credentials");
   }
 
   @Test
   void aWrongPassword_isRefusedNamingTheUserButNeverTheSecret() {
-    RegistryOptions wrong = anonymous.withCredentials(Credentials.parse(USER + ":wrong-Secret-123"));
+    RegistryOptions wrong = seeded.anonymous().withCredentials(Credentials.parse(USER + ":wrong-Secret-123"));
 
-    assertThatThrownBy(() -> pull(registry.host(), wrong))
+    assertThatThrownBy(() -> seeded.pull(registry.host(), wrong))
         .isInstanceOf(RegistryAuthException.class)
         .hasMessageContaining("user 'alice' from --creds")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("wrong-Secret-123"));
@@ -85,16 +68,16 @@ class AuthTest {
 
   @Test
   void explicitCredentials_pullAndPush_andSkopeoReadsTheSameDigest() throws Exception {
-    RegistryOptions creds = anonymous.withCredentials(Credentials.parse(USER + ":" + PASSWORD));
-    pull(registry.host(), creds);
+    RegistryOptions creds = seeded.anonymous().withCredentials(Credentials.parse(USER + ":" + PASSWORD));
+    seeded.pull(registry.host(), creds);
 
-    Reference dest = Reference.parse(registry.host() + "/" + repo + "-copy:v1");
+    Reference dest = Reference.parse(registry.host() + "/" + seeded.repo() + "-copy:v1");
     try (ImageDestination d = Registry.destination(dest, creds)) {
-      new ImagePusher(storage).push(registry.host() + "/" + repo + ":v1", d, "v1", 2, TransferListener.NONE);
+      new ImagePusher(seeded.storage()).push(registry.host() + "/" + seeded.repo() + ":v1", d, "v1", 2, TransferListener.NONE);
     }
 
     byte[] raw = Tools.run(dir, "skopeo", "inspect", "--tls-verify=false", "--creds", USER + ":" + PASSWORD, "--raw", "docker://" + dest);
-    assertThat(Digest.sha256(raw)).isEqualTo(image.root());
+    assertThat(Digest.sha256(raw)).isEqualTo(seeded.image().root());
   }
 
   @Test
@@ -102,12 +85,12 @@ class AuthTest {
     Path file = dir.resolve("auth.json");
     new AuthFile(file).store(registry.host(), new Credentials(USER, PASSWORD, "test"));
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-    RegistryOptions fromFile = anonymous.withCredentialStore(CredentialStore.from(Map.of("REGISTRY_AUTH_FILE", file.toString()), dir.resolve("home")));
+    RegistryOptions fromFile = seeded.anonymous().withCredentialStore(CredentialStore.from(Map.of("REGISTRY_AUTH_FILE", file.toString()), dir.resolve("home")));
 
     Registry.checkLogin(registry.host(), fromFile);
-    PullResult r = pull(registry.host(), fromFile);
+    PullResult r = seeded.pull(registry.host(), fromFile);
 
-    assertThat(r.image().target().digest()).isEqualTo(image.root());
+    assertThat(r.image().target().digest()).isEqualTo(seeded.image().root());
   }
 
   @Test
@@ -117,14 +100,14 @@ class AuthTest {
     String auth = Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
     Files.writeString(home.resolve(".docker/config.json"), "{\"auths\":{\"http://" + registry.host() + "\":{\"auth\":\"" + auth + "\"}}}");
 
-    PullResult r = pull(registry.host(), anonymous.withCredentialStore(CredentialStore.from(Map.of(), home)));
+    PullResult r = seeded.pull(registry.host(), seeded.anonymous().withCredentialStore(CredentialStore.from(Map.of(), home)));
 
-    assertThat(r.image().target().digest()).isEqualTo(image.root());
+    assertThat(r.image().target().digest()).isEqualTo(seeded.image().root());
   }
 
   @Test
   void aLoginCheckWithWrongCredentials_isRefused() {
-    RegistryOptions wrong = anonymous.withCredentials(Credentials.parse(USER + ":nope"));
+    RegistryOptions wrong = seeded.anonymous().withCredentials(Credentials.parse(USER + ":nope"));
 
     assertThatThrownBy(() -> Registry.checkLogin(registry.host(), wrong)).isInstanceOf(RegistryAuthException.class);
   }
@@ -132,14 +115,14 @@ class AuthTest {
   @Test
   void aRedirectToAnotherHost_isFollowedWithoutTheAuthorizationHeader() throws Exception {
     try (FaultProxy proxy = new FaultProxy(registry.host())) {
-      Digest layer = image.layers().getFirst();
+      Digest layer = seeded.image().layers().getFirst();
       proxy.inject(Fault.of(Kind.REDIRECT_OTHER_HOST, "blobs/" + layer, 1));
       proxy.authorizeRedirectsWith("Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
-      RegistryOptions creds = anonymous.withCredentials(Credentials.parse(USER + ":" + PASSWORD));
+      RegistryOptions creds = seeded.anonymous().withCredentials(Credentials.parse(USER + ":" + PASSWORD));
 
-      PullResult r = pull(proxy.host(), creds);
+      PullResult r = seeded.pull(proxy.host(), creds);
 
-      assertThat(r.image().target().digest()).isEqualTo(image.root());
+      assertThat(r.image().target().digest()).isEqualTo(seeded.image().root());
       List<FaultProxy.Seen> forLayer = proxy.requests().stream().filter(s -> s.path().endsWith(layer.toString())).toList();
       assertThat(forLayer).hasSize(2);
       assertThat(forLayer.get(0).authorization()).as("to the registry").isPresent();

@@ -162,6 +162,26 @@ class FaultTest {
   }
 
   @Test
+  void aSchema1Manifest_isRefusedSayingSo() {
+    proxy.inject(Fault.of(Kind.SCHEMA1, "manifests/", 2));
+
+    assertThatThrownBy(() -> pull(options))
+        .isInstanceOf(UnsupportedManifestException.class)
+        .hasMessageContaining("schema 1")
+        .hasMessageContaining("manifest.v1+prettyjws");
+  }
+
+  @Test
+  void aPullByDigest_getsThatManifest() throws Exception {
+    Reference r = Reference.parse(ref).withDigest(image.root());
+    try (ImageSource source = Registry.source(r, options)) {
+      PullResult result = new ImagePuller(storage).pull(source, r.toString(), PullOptions.defaults());
+      assertThat(result.image().target().digest()).isEqualTo(image.root());
+      assertThat(result.image().name()).endsWith("@" + image.root());
+    }
+  }
+
+  @Test
   void twoPullsOfOneImageAtOnce_bothSucceed_andTheLayerCrossesOnce() throws Exception {
     java.util.concurrent.Callable<PullResult> pullOnce = () -> pull(options);
     try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {

@@ -176,9 +176,10 @@ class SkopeoInteropTest {
   }
 
   @Test
-  void pull_ofAMissingTag_isNotFound() {
+  void pull_ofAMissingTag_isNotFound_andLeavesNoLease() throws Exception {
     assertThatThrownBy(() -> pull(registry.host() + "/interop/nothing:here", PullOptions.defaults()))
         .isInstanceOf(RegistryNotFoundException.class)
         .hasMessageContaining("interop/nothing");
+    assertThat(storage.leases().list()).isEmpty();
   }
 }

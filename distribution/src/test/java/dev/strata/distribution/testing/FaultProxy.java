@@ -40,7 +40,9 @@ public final class FaultProxy implements AutoCloseable {
     /** Redirect to {@link #otherHost()}. */
     REDIRECT_OTHER_HOST,
     /** Forward, but answer {@code status} instead of the registry's answer (a lost response). */
-    LOSE_RESPONSE
+    LOSE_RESPONSE,
+    /** Forward, but label the answer as a Docker schema 1 signed manifest. */
+    SCHEMA1
   }
 
   /**
@@ -176,6 +178,9 @@ public final class FaultProxy implements AutoCloseable {
           vs.forEach(v -> ex.getResponseHeaders().add(k, key.equals("location") ? v.replace(upstream, host()) : v));
         }
       });
+      if (f.isPresent() && f.get().kind() == Kind.SCHEMA1) {
+        ex.getResponseHeaders().set("Content-Type", "application/vnd.docker.distribution.manifest.v1+prettyjws");
+      }
       if (f.isPresent() && f.get().kind() == Kind.LOSE_RESPONSE) {
         ex.getResponseHeaders().clear();
         ex.sendResponseHeaders(f.get().status(), -1);

@@ -24,23 +24,39 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class RegistryServer implements BeforeAllCallback, AfterAllCallback {
   private final String user;
   private final String password;
+  private final boolean token;
+  private TokenServer tokens;
   private Path dir;
   private Process process;
   private int port;
 
-  private RegistryServer(String user, String password) {
+  private RegistryServer(String user, String password, boolean token) {
     this.user = user;
     this.password = password;
+    this.token = token;
   }
 
   /** An open registry: anyone may pull and push. */
   public static RegistryServer open() {
-    return new RegistryServer("", "");
+    return new RegistryServer("", "", false);
   }
 
   /** A registry with basic auth for one user (htpasswd, bcrypt). */
   public static RegistryServer withUser(String user, String password) {
-    return new RegistryServer(user, password);
+    return new RegistryServer(user, password, false);
+  }
+
+  /**
+   * A registry with {@code auth: token}: a token server of the test's own (JDK HttpServer, RS256
+   * JWTs from an openssl key pair) issues tokens to one user.
+   */
+  public static RegistryServer withTokenAuth(String user, String password) {
+    return new RegistryServer(user, password, true);
+  }
+
+  /** How many tokens the token server has issued. */
+  public int tokensIssued() {
+    return tokens.issued();
   }
 
   /** {@code 127.0.0.1:PORT}. */
@@ -62,7 +78,11 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
     config.append("version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n");
     config.append("storage:\n  filesystem:\n    rootdirectory: ").append(dir.resolve("data")).append("\n  delete:\n    enabled: true\n");
     config.append("http:\n  addr: 127.0.0.1:").append(port).append("\n");
-    if (!user.isEmpty()) {
+    if (token) {
+      tokens = new TokenServer(dir, user, password);
+      config.append("auth:\n  token:\n    realm: ").append(tokens.realm()).append("\n    service: ").append(TokenServer.SERVICE)
+          .append("\n    issuer: ").append(TokenServer.ISSUER).append("\n    rootcertbundle: ").append(dir.resolve("cert.pem")).append("\n");
+    } else if (!user.isEmpty()) {
       Tools.require("htpasswd");
       String line = Tools.text(dir, "htpasswd", "-Bbn", user, password).strip();
       Files.writeString(dir.resolve("htpasswd"), line + "\n");
@@ -105,6 +125,9 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
     if (process != null) {
       process.destroy();
       process.waitFor();
+    }
+    if (tokens != null) {
+      tokens.close();
     }
     if (dir != null) {
       try (Stream<Path> walk = Files.walk(dir)) {

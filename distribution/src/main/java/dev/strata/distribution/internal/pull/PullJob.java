@@ -72,6 +72,8 @@ public final class PullJob {
 
   /** Runs the pull and records the image as {@code name}. */
   public PullResult run(String name) throws IOException {
+    // resolving writes nothing, so a reference that does not resolve leaves no lease behind
+    Descriptor root = source.resolve();
     boolean ownLease = options.lease().isEmpty();
     leaseId = options.lease().orElse("pull-" + UUID.randomUUID());
     if (ownLease) {
@@ -80,7 +82,6 @@ public final class PullJob {
     } else {
       leases.get(leaseId);
     }
-    Descriptor root = source.resolve();
     ExecutorService pool = Executors.newFixedThreadPool(options.jobs(), Thread.ofVirtual().factory());
     try {
       copy(root, pool, 0);

@@ -1,6 +1,7 @@
 package dev.strata.distribution.internal.registry;
 
 import dev.strata.core.digest.Digest;
+import dev.strata.distribution.RegistryAuthException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -30,7 +31,12 @@ public final class BlobMounter {
     Request post =
         new Request("POST", client.repositoryUri("blobs/uploads/?" + query), Map.of(), Optional.empty(), scope, "push")
             .withBody("POST", HttpRequest.BodyPublishers::noBody);
-    HttpResponse<InputStream> r = client.send(post);
+    HttpResponse<InputStream> r;
+    try {
+      r = client.send(post);
+    } catch (RegistryAuthException e) {
+      return false; // the token server will not let this user read FROM: upload instead
+    }
     RegistryClient.discard(r);
     if (r.statusCode() == 201) {
       return true;

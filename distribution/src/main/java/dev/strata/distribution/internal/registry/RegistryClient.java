@@ -24,7 +24,7 @@ import java.util.Set;
  * follows redirects itself so that the Authorization header goes only to the registry's own host
  * (blob storage behind a redirect gets the request without it).
  */
-public final class RegistryClient {
+public final class RegistryClient implements AutoCloseable {
   private static final int MAX_REDIRECTS = 5;
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
@@ -198,6 +198,12 @@ public final class RegistryClient {
           new RegistryException(
               reference.registry(), reference.repository(), action + " " + what + " at " + where + " answered " + status + (text.isEmpty() ? "" : ": " + text));
     };
+  }
+
+  /** Closes the connections; idempotent. */
+  @Override
+  public void close() {
+    http.close();
   }
 
   /** Reads and drops a body so the connection can be reused. */

@@ -64,4 +64,10 @@ public final class RegistryDestination implements ImageDestination {
   public void tag(Descriptor descriptor, byte[] bytes, String tag) throws IOException {
     manifests.put(descriptor, bytes, tag);
   }
+
+  /** Closes the client's connections. */
+  @Override
+  public void close() {
+    client.close();
+  }
 }

@@ -67,4 +67,10 @@ public final class RegistrySource implements ImageSource {
   public RegistryClient client() {
     return client;
   }
+
+  /** Closes the client's connections. */
+  @Override
+  public void close() {
+    client.close();
+  }
 }

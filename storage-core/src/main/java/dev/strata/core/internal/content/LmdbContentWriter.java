@@ -11,6 +11,7 @@ import dev.strata.core.error.FailedPreconditionException;
 import dev.strata.core.error.IngestLockedException;
 import dev.strata.core.error.SizeMismatchException;
 import dev.strata.core.internal.digest.Hashers;
+import dev.strata.core.internal.posix.DiskFull;
 import dev.strata.core.internal.posix.FileLock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -232,7 +233,7 @@ final class LmdbContentWriter implements ContentWriter {
       // of the data, so this writer is done; the ingest resumes from its last checkpoint
       done = true;
       release();
-      throw e;
+      throw DiskFull.orNoSpace(e, file, store.config.root());
     }
     if (hashing == null) {
       hasher.update(forHash);

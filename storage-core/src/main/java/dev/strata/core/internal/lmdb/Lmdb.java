@@ -1,5 +1,6 @@
 package dev.strata.core.internal.lmdb;
 
+import dev.strata.core.internal.posix.DiskFull;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,6 +144,9 @@ public final class Lmdb implements AutoCloseable {
       } catch (Env.MapFullException e) {
         mapFull = true;
       } catch (LmdbException e) {
+        if (DiskFull.isNoSpace(e, directory)) {
+          throw DiskFull.writing(directory.resolve("data.mdb"), directory.getParent(), e);
+        }
         if (!isResized(e)) {
           throw failure("write", e);
         }

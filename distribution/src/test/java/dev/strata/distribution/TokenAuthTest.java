@@ -1,0 +1,83 @@
+package dev.strata.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.strata.core.digest.Digest;
+import dev.strata.core.testing.Tools;
+import dev.strata.core.transfer.TransferListener;
+import dev.strata.distribution.auth.CredentialStore;
+import dev.strata.distribution.auth.Credentials;
+import dev.strata.distribution.testing.RegistryServer;
+import dev.strata.distribution.testing.Seeded;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The bearer-token flow against docker-registry's {@code auth: token} and a token server of the test's own. */
+class TokenAuthTest {
+  private static final String USER = "carol";
+  private static final String PASSWORD = "t0ken-Pass";
+
+  @RegisterExtension static final RegistryServer registry = RegistryServer.withTokenAuth(USER, PASSWORD);
+
+  @TempDir Path dir;
+  private Seeded seeded;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    seeded = Seeded.push(dir, registry.host(), "tok", USER + ":" + PASSWORD, 2, 20000, 51);
+  }
+
+  @AfterEach
+  void tearDown() {
+    seeded.close();
+  }
+
+  @Test
+  void aPullWithCredentials_fetchesOneTokenForItsScope_andReusesIt() throws Exception {
+    int before = registry.tokensIssued();
+
+    PullResult r = seeded.pull(registry.host(), seeded.anonymous().withCredentials(Credentials.parse(USER + ":" + PASSWORD)));
+
+    assertThat(r.image().target().digest()).isEqualTo(seeded.image().root());
+    assertThat(registry.tokensIssued() - before).as("one token for repository:" + seeded.repo() + ":pull").isEqualTo(1);
+  }
+
+  @Test
+  void aPushToAnotherRepository_getsAPushTokenAndMounts_andSkopeoReadsTheDigest() throws Exception {
+    RegistryOptions creds = seeded.anonymous().withCredentials(Credentials.parse(USER + ":" + PASSWORD));
+    seeded.pull(registry.host(), creds);
+
+    Reference dest = Reference.parse(registry.host() + "/" + seeded.repo() + "-copy:v1");
+    PushResult pushed;
+    try (ImageDestination d = Registry.destination(dest, creds)) {
+      pushed = new ImagePusher(seeded.storage()).push(registry.host() + "/" + seeded.repo() + ":v1", d, "v1", 2, TransferListener.NONE);
+    }
+
+    assertThat(pushed.blobsMounted()).isEqualTo(3);
+    byte[] raw = Tools.run(dir, "skopeo", "inspect", "--tls-verify=false", "--creds", USER + ":" + PASSWORD, "--raw", "docker://" + dest);
+    assertThat(Digest.sha256(raw)).isEqualTo(seeded.image().root());
+  }
+
+  @Test
+  void theTokenServerRefusingAnonymousUsers_isAnAuthErrorNamingRegistryAndRepository() {
+    assertThatThrownBy(() -> seeded.pull(registry.host(), seeded.anonymous()))
+        .isInstanceOf(RegistryAuthException.class)
+        .hasMessageContaining(registry.host())
+        .hasMessageContaining(seeded.repo())
+        .hasMessageContaining("no credentials");
+  }
+
+  @Test
+  void aLoginCheck_getsATokenForTheCatalogScope() throws Exception {
+    Registry.checkLogin(registry.host(), seeded.anonymous().withCredentials(Credentials.parse(USER + ":" + PASSWORD)));
+    assertThatThrownBy(() -> Registry.checkLogin(registry.host(), seeded.anonymous().withCredentials(Credentials.parse(USER + ":bad"))))
+        .isInstanceOf(RegistryAuthException.class)
+        .hasMessageContaining("user 'carol'");
+  }
+}
