@@ -146,7 +146,16 @@ public final class UnionView implements AutoCloseable {
    * @throws FileSystemLoopException after 40 symlinks (Linux's MAXSYMLINKS)
    */
   public Optional<Entry> resolve(String path, boolean followFinal) throws IOException {
-    Deque<String> todo = new ArrayDeque<>(parts(path));
+    List<String> parts = parts(path);
+    if (!parts.contains(".") && !parts.contains("..")) {
+      // lookup never follows a symlink: when it finds the path, every component on the way is a
+      // real directory, and only a symlink at the end is left to follow
+      Optional<Entry> direct = lookup(String.join("/", parts));
+      if (direct.isPresent() && !(followFinal && direct.get() instanceof Entry.Symlink)) {
+        return direct;
+      }
+    }
+    Deque<String> todo = new ArrayDeque<>(parts);
     List<String> done = new ArrayList<>();
     int links = 0;
     while (!todo.isEmpty()) {
