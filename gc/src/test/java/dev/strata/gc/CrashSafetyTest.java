@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * kill -9 of unpack, import and commit at several moments (issue 9's Done-when): afterwards {@code
  * gc} and the next run of the same command, in either order, leave no lease, ingest, {@code
  * extract-} snapshot or temporary file of the killed run, and fsck finds the store clean. The
- * moments are random delays after the child opened the store, within the time the first round
- * took to finish; the seed is printed so a failure can be replayed.
+ * moments are random delays after the child's work took its lease, within half the time the first
+ * round took to finish; the seed is printed so a failure can be replayed.
  */
 class CrashSafetyTest {
   private static final int ROUNDS = 6;
@@ -123,7 +123,11 @@ class CrashSafetyTest {
         child.awaitLine("DONE");
         budgetMillis = (System.nanoTime() - started) / 1_000_000;
       } else {
-        Thread.sleep(delay);
+        // On a loaded machine the child's start-up varies more than the work takes: wait until the
+        // work holds its lease (seen from this process through LMDB), then kill at a random moment
+        // within half the measured time, so most rounds hit the work mid-way.
+        awaitAnyLease(storage, Math.max(10_000, 3 * budgetMillis));
+        Thread.sleep(delay / 2);
       }
       child.kill9();
     }
@@ -148,6 +152,14 @@ class CrashSafetyTest {
     FsckReport report = new Fsck(storage, List.of(snapshots)).run(FsckMode.CHECK, Verification.QUICK);
     assertThat(report.problems()).as("fsck after %s", when).isEmpty();
     assertThat(storage.content().list(LabelFilter.all())).isNotEmpty();
+  }
+
+  /** Returns once some lease exists, or after {@code timeoutMillis} (the child may have finished). */
+  private static void awaitAnyLease(Storage storage, long timeoutMillis) throws Exception {
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+    while (storage.leases().list().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
   }
 
   private static String[] args(String... all) {
