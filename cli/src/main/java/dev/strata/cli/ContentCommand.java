@@ -113,7 +113,7 @@ final class ContentCommand {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
-    @Option(names = "--lease", paramLabel = "ID", description = "Also add the blob to this lease (strata lease create).")
+    @Option(names = "--lease", paramLabel = "ID", description = "Add the blob to this lease.")
     String lease;
 
     /** How long to wait between looks at an ingest of the same ref in another process. */

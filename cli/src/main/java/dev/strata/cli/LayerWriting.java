@@ -22,7 +22,7 @@ final class LayerWriting {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
-  @Option(names = "--lease", paramLabel = "ID", description = "Also add the new blobs to this lease (strata lease create).")
+  @Option(names = "--lease", paramLabel = "ID", description = "Add the new blobs to this lease.")
   String lease;
 
   CommitOptions options() {
