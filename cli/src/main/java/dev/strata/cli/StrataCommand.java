@@ -151,8 +151,10 @@ public final class StrataCommand {
     if (t instanceof java.nio.file.AccessDeniedException a) {
       return "permission denied: " + a.getFile();
     }
-    if (t instanceof IOException) {
-      return "I/O error: " + t.getMessage();
+    if (t instanceof IOException && t.getMessage() != null) {
+      // strata's own I/O errors already say what failed and where (a full disk names the file
+      // and the store); a prefix would only bury that
+      return t.getMessage();
     }
     return t.getClass().getSimpleName() + ": " + t.getMessage();
   }

@@ -48,7 +48,7 @@ class FullDiskTest {
     CliRunner.Result r = CliRunner.run("--root", store.toString(), "content", "ingest", file.toString());
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err())
-        .contains("no space left on device writing " + store.resolve("ingest"))
+        .startsWith("strata: no space left on device writing " + store.resolve("ingest"))
         .contains("(store " + store + ")")
         .doesNotContain("errno");
   }
