@@ -85,7 +85,8 @@ rss() {
   for i in 1 2 3; do
     rm -rf "$work/rss-store"
     if [[ "$label" == unpack* ]]; then "$strata" --root "$work/rss-store" image import "$work/two" >/dev/null; fi
-    out+=("$( { /usr/bin/time -f %M "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)")
+    /usr/bin/time -o "$work/rss.txt" -f %M "$@" >/dev/null 2>&1
+    out+=("$(tail -1 "$work/rss.txt")")
   done
   printf '%s\n' "${out[@]}" | sort -n | sed -n 2p
 }
