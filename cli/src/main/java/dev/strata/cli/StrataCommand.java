@@ -29,24 +29,7 @@ import picocli.CommandLine.Option;
     name = "strata",
     mixinStandardHelpOptions = true,
     versionProvider = StrataCommand.Version.class,
-    description = "Stores container images and assembles them into file trees.",
-    subcommands = {
-      ContentCommand.class,
-      LayerCommand.class,
-      ImageCommand.class,
-      SnapshotCommand.class,
-      UnpackCommand.class,
-      MountCommand.class,
-      UmountCommand.class,
-      CommitCommand.class,
-      GcCommand.class,
-      LeaseCommand.class,
-      DuCommand.class,
-      FsckCommand.class,
-      LoginCommand.class,
-      LogoutCommand.class,
-      StrataCommand.Help.class
-    })
+    description = "Stores container images and assembles them into file trees.")
 public final class StrataCommand {
   /** Exit status for bad input or a refused operation. */
   public static final int EXIT_FAILURE = 1;
@@ -68,9 +51,81 @@ public final class StrataCommand {
   /** Width of help text: wide enough that no option's description wraps mid-phrase. */
   static final int USAGE_WIDTH = 100;
 
-  /** Builds the command line with strata's error handling. */
+  /**
+   * The subcommands, in the order help lists them. They are not in the {@code @Command}
+   * annotation because picocli builds the model of every annotated subcommand, reflectively, when
+   * the top command is built: most of a short command's start-up time. {@link #commandLine(String...)}
+   * adds only the one a command line names.
+   */
+  private static final List<Class<?>> SUBCOMMANDS =
+      List.of(
+          ContentCommand.class,
+          LayerCommand.class,
+          ImageCommand.class,
+          SnapshotCommand.class,
+          UnpackCommand.class,
+          MountCommand.class,
+          UmountCommand.class,
+          CommitCommand.class,
+          GcCommand.class,
+          LeaseCommand.class,
+          DuCommand.class,
+          FsckCommand.class,
+          LoginCommand.class,
+          LogoutCommand.class,
+          StrataCommand.Help.class);
+
+  /** Builds the whole command tree with strata's error handling. */
   static CommandLine commandLine() {
+    return build(SUBCOMMANDS);
+  }
+
+  /**
+   * Builds the part of the command tree that {@code args} can reach, with strata's error
+   * handling: it behaves as {@link #commandLine()} does for those arguments. {@code strata image
+   * ls} gets the {@code image} subtree only; {@code strata --version} no subcommand at all; a
+   * command line that names no known subcommand, or {@code help}, gets the whole tree (for the
+   * usage listing and picocli's suggestions).
+   */
+  static CommandLine commandLine(String... args) {
+    return build(subcommandsFor(args));
+  }
+
+  /** The subcommands {@code args} need: see {@link #commandLine(String...)}. */
+  static List<Class<?>> subcommandsFor(String... args) {
+    boolean version = false;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      switch (arg) {
+        case "--root" -> i++; // its value
+        case "-V", "--version" -> version = true;
+        case "-h", "--help", "--" -> {
+          return SUBCOMMANDS;
+        }
+        default -> {
+          if (!arg.startsWith("-")) {
+            for (Class<?> sub : SUBCOMMANDS) {
+              if (sub != Help.class && commandName(sub).equals(arg)) {
+                return List.of(sub);
+              }
+            }
+            return SUBCOMMANDS;
+          }
+        }
+      }
+    }
+    return version ? List.of() : SUBCOMMANDS;
+  }
+
+  private static String commandName(Class<?> command) {
+    return command.getAnnotation(Command.class).name();
+  }
+
+  private static CommandLine build(List<Class<?>> subcommands) {
     CommandLine cli = new CommandLine(new StrataCommand());
+    for (Class<?> sub : subcommands) {
+      cli.addSubcommand(commandName(sub), sub);
+    }
     cli.setExecutionExceptionHandler(StrataCommand::handle);
     cli.registerConverter(Duration.class, new Durations());
     addHelpOptions(cli);

@@ -30,7 +30,7 @@ final class CliRunner {
     PrintStream savedOut = System.out;
     System.setOut(new PrintStream(raw, true, StandardCharsets.UTF_8));
     try {
-      CommandLine cli = StrataCommand.commandLine();
+      CommandLine cli = StrataCommand.commandLine(args);
       cli.setOut(new PrintWriter(out, true));
       cli.setErr(new PrintWriter(err, true));
       int status = cli.execute(args);
