@@ -35,6 +35,8 @@ public final class FaultProxy implements AutoCloseable {
     STATUS,
     /** Forward, then send only {@code bytes} of the body and drop the connection. */
     DROP_AFTER,
+    /** Forward, send {@code bytes} of the body, then hold the connection until the proxy closes. */
+    STALL_AFTER,
     /** Forward without the Range header. */
     IGNORE_RANGE,
     /** Redirect to {@link #otherHost()}. */
@@ -51,7 +53,8 @@ public final class FaultProxy implements AutoCloseable {
    *
    * @param status the status for {@link Kind#STATUS}
    * @param retryAfter a Retry-After value to send with it, or empty
-   * @param bytes for {@link Kind#DROP_AFTER}: how many body bytes to send before dropping
+   * @param bytes for {@link Kind#DROP_AFTER} and {@link Kind#STALL_AFTER}: how many body bytes
+   *     to send before dropping or stalling
    */
   public record Fault(Kind kind, String pathPart, int times, int status, Optional<String> retryAfter, long bytes) {
     /** A fault of {@code kind} with no parameters. */
@@ -74,6 +77,8 @@ public final class FaultProxy implements AutoCloseable {
   private volatile Optional<String> upstreamAuth = Optional.empty();
   private Fault fault = Fault.of(Kind.STATUS, "\0never", 0);
   private int used;
+
+  private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
   /** Starts a proxy forwarding to {@code upstreamHost} ({@code host:port}). */
   public FaultProxy(String upstreamHost) throws IOException {
@@ -198,11 +203,14 @@ public final class FaultProxy implements AutoCloseable {
       }
       ex.sendResponseHeaders(r.statusCode(), out.length);
       OutputStream os = ex.getResponseBody();
-      if (f.isPresent() && f.get().kind() == Kind.DROP_AFTER) {
+      if (f.isPresent() && (f.get().kind() == Kind.DROP_AFTER || f.get().kind() == Kind.STALL_AFTER)) {
         int n = (int) Math.min(f.get().bytes(), out.length - 1);
         os.write(out, 0, n);
         os.flush();
         bodyBytes.addAndGet(n);
+        if (f.get().kind() == Kind.STALL_AFTER) {
+          awaitClose();
+        }
         throw new IOException("dropping the connection mid-body, as asked");
       }
       os.write(out);
@@ -214,8 +222,17 @@ public final class FaultProxy implements AutoCloseable {
     return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).flatMap(e -> e.getValue().stream()).findFirst();
   }
 
+  private void awaitClose() {
+    try {
+      closed.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Override
   public void close() {
+    closed.countDown();
     server.stop(0);
   }
 }

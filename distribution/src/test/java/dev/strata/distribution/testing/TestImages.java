@@ -22,10 +22,28 @@ public final class TestImages {
   /** A layout's written image: the digest of what index.json names, and of its layers. */
   public record Written(Digest root, List<Digest> layers) {}
 
-  /** Writes a one-platform image with {@code layers} layers of {@code size} bytes each. */
+  /** How layers are compressed, with their OCI media type. */
+  public enum LayerFormat {
+    GZIP("application/vnd.oci.image.layer.v1.tar+gzip"),
+    ZSTD("application/vnd.oci.image.layer.v1.tar+zstd"),
+    NONE("application/vnd.oci.image.layer.v1.tar");
+
+    final String mediaType;
+
+    LayerFormat(String mediaType) {
+      this.mediaType = mediaType;
+    }
+  }
+
+  /** Writes a one-platform image with {@code layers} gzip layers of {@code size} bytes each. */
   public static Written image(Path layout, String tag, int layers, int size, long seed) throws IOException {
+    return image(layout, tag, layers, size, seed, LayerFormat.GZIP);
+  }
+
+  /** Writes a one-platform image with {@code layers} layers of {@code size} bytes each, in {@code format}. */
+  public static Written image(Path layout, String tag, int layers, int size, long seed, LayerFormat format) throws IOException {
     init(layout);
-    Written m = manifest(layout, "amd64", layers, size, seed);
+    Written m = manifest(layout, "amd64", layers, size, seed, format);
     String desc = desc("application/vnd.oci.image.manifest.v1+json", m.root(), Files.size(blob(layout, m.root())), tag, null);
     Files.writeString(layout.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[" + desc + "]}");
     return m;
@@ -34,8 +52,8 @@ public final class TestImages {
   /** Writes an index of linux/amd64 and linux/arm64 images, tagged {@code tag}. */
   public static Written multiPlatform(Path layout, String tag, long seed) throws IOException {
     init(layout);
-    Written amd = manifest(layout, "amd64", 1, 2000, seed);
-    Written arm = manifest(layout, "arm64", 1, 2000, seed + 1);
+    Written amd = manifest(layout, "amd64", 1, 2000, seed, LayerFormat.GZIP);
+    Written arm = manifest(layout, "arm64", 1, 2000, seed + 1, LayerFormat.GZIP);
     String index =
         "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
             + desc("application/vnd.oci.image.manifest.v1+json", amd.root(), Files.size(blob(layout, amd.root())), null, "amd64") + ","
@@ -48,17 +66,21 @@ public final class TestImages {
     return new Written(indexDigest, all);
   }
 
-  private static Written manifest(Path layout, String arch, int layers, int size, long seed) throws IOException {
+  private static Written manifest(Path layout, String arch, int layers, int size, long seed, LayerFormat format) throws IOException {
     List<String> layerDescs = new ArrayList<>();
     List<String> diffIds = new ArrayList<>();
     List<Digest> layerDigests = new ArrayList<>();
     for (int i = 0; i < layers; i++) {
       byte[] tar = tar("file" + i, TestData.bytes(size, seed * 1000 + i));
       diffIds.add("\"" + Digest.sha256(tar) + "\"");
-      byte[] gz = gzip(tar);
-      Digest d = put(layout, gz);
+      byte[] blob = switch (format) {
+        case GZIP -> gzip(tar);
+        case ZSTD -> zstd(tar);
+        case NONE -> tar;
+      };
+      Digest d = put(layout, blob);
       layerDigests.add(d);
-      layerDescs.add(desc("application/vnd.oci.image.layer.v1.tar+gzip", d, gz.length, null, null));
+      layerDescs.add(desc(format.mediaType, d, blob.length, null, null));
     }
     byte[] config =
         ("{\"architecture\":\"" + arch + "\",\"os\":\"linux\",\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[" + String.join(",", diffIds) + "]}}")
@@ -103,6 +125,27 @@ public final class TestImages {
       gz.write(bytes);
     }
     return out.toByteArray();
+  }
+
+  /** zstd through the {@code zstd} tool (the registry tests need it only for zstd layers). */
+  private static byte[] zstd(byte[] bytes) throws IOException {
+    dev.strata.core.testing.Tools.require("zstd");
+    Path in = Files.createTempFile("strata-layer-", ".tar");
+    Path out = Path.of(in + ".zst");
+    try {
+      Files.write(in, bytes);
+      // files, not pipes: writing all of stdin before reading stdout would deadlock on large layers
+      if (new ProcessBuilder("zstd", "-q", "-f", in.toString(), "-o", out.toString()).inheritIO().start().waitFor() != 0) {
+        throw new IOException("zstd failed on " + in);
+      }
+      return Files.readAllBytes(out);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    } finally {
+      Files.deleteIfExists(in);
+      Files.deleteIfExists(out);
+    }
   }
 
   /** A ustar archive of one regular file (POSIX.1-1988 header, checksum as the standard says). */
