@@ -4,6 +4,7 @@
  */
 module dev.strata.overlay {
   requires transitive dev.strata.core;
+  requires dev.strata.linux;
   requires com.github.luben.zstd_jni;
   requires org.apache.commons.compress;
   requires static org.jspecify;

@@ -4,6 +4,7 @@
  */
 module dev.strata.snapshot {
   requires transitive dev.strata.core;
+  requires dev.strata.linux;
   requires transitive dev.strata.overlay;
   requires com.fasterxml.jackson.databind;
   requires static org.jspecify;

@@ -3,6 +3,7 @@
  * and image import/export. Depends on no other strata module.
  */
 module dev.strata.core {
+  requires dev.strata.linux;
   requires lmdbjava;
   requires org.bouncycastle.provider;
   requires com.fasterxml.jackson.databind;
@@ -24,9 +25,6 @@ module dev.strata.core {
   exports dev.strata.core.internal.lmdb to
       dev.strata.snapshot,
       dev.strata.gc;
-  exports dev.strata.core.internal.posix to
-      dev.strata.overlay,
-      dev.strata.snapshot;
   // The collector reads and sweeps every table inside its own transactions.
   exports dev.strata.core.internal.content to
       dev.strata.gc;

@@ -5,9 +5,9 @@ import dev.strata.core.image.ImageStore;
 import dev.strata.core.internal.content.LmdbContentStore;
 import dev.strata.core.internal.image.LmdbImageStore;
 import dev.strata.core.internal.lease.LmdbLeaseManager;
-import dev.strata.core.lease.LeaseManager;
 import dev.strata.core.internal.lmdb.Lmdb;
-import dev.strata.core.internal.posix.PrivateDirectories;
+import dev.strata.core.lease.LeaseManager;
+import dev.strata.linux.PrivateDirectories;
 import java.io.IOException;
 import java.nio.file.Path;
 

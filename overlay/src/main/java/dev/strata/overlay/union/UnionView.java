@@ -1,12 +1,12 @@
 package dev.strata.overlay.union;
 
 import dev.strata.core.error.InvalidArgumentException;
+import dev.strata.linux.Fd;
+import dev.strata.linux.Posix;
+import dev.strata.linux.Statx;
 import dev.strata.overlay.Whiteouts;
-import dev.strata.overlay.internal.posix.Fd;
-import dev.strata.overlay.internal.posix.Posix;
-import dev.strata.overlay.internal.posix.Stat;
-import dev.strata.overlay.internal.union.LayerStack;
 import dev.strata.overlay.internal.union.LayerStack.Child;
+import dev.strata.overlay.internal.union.LayerStack;
 import dev.strata.overlay.internal.union.Markers;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -281,7 +281,7 @@ public final class UnionView implements AutoCloseable {
   }
 
   private Entry build(String host, Child c) throws IOException {
-    Stat st = c.stat();
+    Statx st = c.stat();
     long ino = inodes.computeIfAbsent(new InodeKey(c.layer(), st.dev(), st.ino()), k -> nextIno.getAndIncrement());
     long rdev = makedev(st.rdevMajor(), st.rdevMinor());
     Attributes a = new Attributes(st.mode(), st.uid(), st.gid(), st.size(),

@@ -1,7 +1,9 @@
 package dev.strata.overlay.testing;
 
-import dev.strata.overlay.internal.posix.Fd;
-import dev.strata.overlay.internal.posix.Posix;
+import dev.strata.linux.Fd;
+import dev.strata.linux.FileTimes;
+import dev.strata.linux.Posix;
+import dev.strata.linux.Xattrs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import dev.strata.overlay.internal.posix.FileTimes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -276,7 +277,7 @@ public final class RandomTrees {
       return;
     }
     try (Fd dir = Posix.openTree(p.getParent().toString())) {
-      Posix.lsetxattrat(dir, p.getFileName().toString(), key, value, p.toString());
+      Xattrs.lsetxattrat(dir, p.getFileName().toString(), key, value, p.toString());
     }
   }
 

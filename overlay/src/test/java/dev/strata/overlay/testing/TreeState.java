@@ -1,10 +1,10 @@
 package dev.strata.overlay.testing;
 
+import dev.strata.linux.Fd;
+import dev.strata.linux.Posix;
+import dev.strata.linux.Statx;
+import dev.strata.linux.Xattrs;
 import dev.strata.overlay.Whiteouts;
-import dev.strata.overlay.internal.posix.Fd;
-import dev.strata.overlay.internal.posix.Posix;
-import dev.strata.overlay.internal.posix.Stat;
-import dev.strata.overlay.internal.posix.Xattrs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ public final class TreeState {
       List<Path> paths = walk.filter(p -> !p.equals(root)).sorted().toList();
       for (Path p : paths) {
         String rel = root.relativize(p).toString();
-        Stat st;
+        Statx st;
         Map<String, byte[]> xattrs;
         try (Fd dir = Posix.openTree(p.getParent().toString())) {
           String name = p.getFileName().toString();

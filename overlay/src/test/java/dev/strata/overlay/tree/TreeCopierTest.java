@@ -60,8 +60,8 @@ class TreeCopierTest {
     TreeCopier.copy(source, copy);
     assertThat(Files.readAllBytes(copy.resolve("sparse"))).isEqualTo(Files.readAllBytes(source.resolve("sparse")));
     long blocks;
-    try (var dir = dev.strata.overlay.internal.posix.Posix.openTree(copy.toString())) {
-      blocks = dev.strata.overlay.internal.posix.Posix.lstatat(dir, "sparse", "sparse").blocks();
+    try (var dir = dev.strata.linux.Posix.openTree(copy.toString())) {
+      blocks = dev.strata.linux.Posix.lstatat(dir, "sparse", "sparse").blocks();
     }
     assertThat(blocks * 512).as("allocated bytes").isLessThan(1 << 20);
   }

@@ -1,7 +1,8 @@
 package dev.strata.snapshot.internal;
 
+import dev.strata.linux.Posix;
+import dev.strata.linux.Statx;
 import dev.strata.snapshot.Usage;
-import dev.strata.snapshot.internal.linux.Syscalls;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ public final class Trees {
           }
 
           private void add(Path path) throws IOException {
-            Syscalls.Stat stat = Syscalls.lstat(path);
+            Statx stat = Posix.lstat(path);
             if (stat.nlink() > 1 && !stat.isDirectory() && !seenLinks.add(stat.ino())) {
               return;
             }

@@ -2,8 +2,11 @@ package dev.strata.snapshot.mount;
 
 import dev.strata.core.error.FailedPreconditionException;
 import dev.strata.core.error.InvalidArgumentException;
+import dev.strata.linux.Errno;
+import dev.strata.linux.Fd;
+import dev.strata.linux.LinuxException;
+import dev.strata.linux.Mounts;
 import dev.strata.snapshot.Mount;
-import dev.strata.snapshot.internal.linux.Syscalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,15 +44,12 @@ public final class Mounter {
       requireStackDepth(mount);
     }
     for (Mount mount : mounts) {
-      int dir = openMountPoint(target);
-      try {
+      try (Fd dir = openMountPoint(target)) {
         switch (mount.type()) {
           case "bind" -> bind(mount, dir, target);
           case "overlay" -> overlay(mount, dir, target);
           default -> throw new InvalidArgumentException(mount.type(), "unsupported mount type " + mount.type());
         }
-      } finally {
-        Syscalls.close(dir);
       }
     }
   }
@@ -61,14 +61,14 @@ public final class Mounter {
    */
   public static void unmount(Path target) throws IOException {
     try {
-      Syscalls.umount2(target, 0);
-    } catch (Syscalls.ErrnoException e) {
+      Mounts.umount2(target, 0);
+    } catch (LinuxException e) {
       throw switch (e.errno()) {
-        case Syscalls.EINVAL -> new FailedPreconditionException(target.toString(), target + " is not mounted", e);
-        case Syscalls.EBUSY ->
+        case Errno.EINVAL -> new FailedPreconditionException(target.toString(), target + " is not mounted", e);
+        case Errno.EBUSY ->
             new FailedPreconditionException(
                 target.toString(), target + " is busy: a process has a file open or its working directory there (fuser -vm " + target + " lists them)", e);
-        case Syscalls.ENOENT -> new FailedPreconditionException(target.toString(), target + " does not exist", e);
+        case Errno.ENOENT -> new FailedPreconditionException(target.toString(), target + " does not exist", e);
         default -> throw e;
       };
     }
@@ -95,84 +95,73 @@ public final class Mounter {
     }
   }
 
-  private static int openMountPoint(Path target) throws IOException {
+  private static Fd openMountPoint(Path target) throws IOException {
     try {
-      return Syscalls.openDirectoryNoFollow(target);
-    } catch (Syscalls.ErrnoException e) {
+      return Mounts.openDirectoryNoFollow(target);
+    } catch (LinuxException e) {
       String t = target.toString();
       if (Files.isSymbolicLink(target)) {
         throw new FailedPreconditionException(t, t + " is a symbolic link: strata mounts only onto a directory itself, never through a link", e);
       }
       throw switch (e.errno()) {
-        case Syscalls.ENOTDIR -> new FailedPreconditionException(t, t + " is not a directory", e);
-        case Syscalls.ENOENT -> new FailedPreconditionException(t, t + " does not exist", e);
+        case Errno.ENOTDIR -> new FailedPreconditionException(t, t + " is not a directory", e);
+        case Errno.ENOENT -> new FailedPreconditionException(t, t + " does not exist", e);
         default -> throw e;
       };
     }
   }
 
-  private static String fdPath(int fd) {
-    return "/proc/self/fd/" + fd;
-  }
-
-  private static void bind(Mount mount, int dir, Path target) throws IOException {
+  private static void bind(Mount mount, Fd dir, Path target) throws IOException {
     boolean recursive = mount.options().contains("rbind");
-    if (Syscalls.hasOpenTree()) {
-      int tree = Syscalls.cloneTree(mount.source(), recursive, mount.readOnly());
-      try {
-        Syscalls.moveMount(tree, dir, target.toString());
-      } finally {
-        Syscalls.close(tree);
+    if (Mounts.hasOpenTree()) {
+      try (Fd tree = Mounts.cloneTree(mount.source(), recursive, mount.readOnly())) {
+        Mounts.moveMount(tree, dir, target.toString());
       }
       return;
     }
-    long flags = Syscalls.MS_BIND | (recursive ? Syscalls.MS_REC : 0);
-    Syscalls.mount(mount.source(), Path.of(fdPath(dir)), null, flags, null);
+    long flags = Mounts.MS_BIND | (recursive ? Mounts.MS_REC : 0);
+    Mounts.mount(mount.source(), Path.of(dir.procPath()), null, flags, null);
     if (mount.readOnly()) {
       // a bind mount takes ro only on a remount, which needs the new mount's root: the path
-      Syscalls.mount(null, target, null, Syscalls.MS_REMOUNT | Syscalls.MS_BIND | Syscalls.MS_RDONLY, null);
+      Mounts.mount(null, target, null, Mounts.MS_REMOUNT | Mounts.MS_BIND | Mounts.MS_RDONLY, null);
     }
   }
 
-  private static void overlay(Mount mount, int dir, Path target) throws IOException {
-    if (Syscalls.hasNewMountApi()) {
+  private static void overlay(Mount mount, Fd dir, Path target) throws IOException {
+    if (Mounts.hasNewMountApi()) {
       try {
         overlayWithNewApi(mount, dir, target);
         return;
-      } catch (Syscalls.ErrnoException e) {
-        if (e.errno() != Syscalls.ENOSYS && e.errno() != Syscalls.EINVAL) {
+      } catch (LinuxException e) {
+        if (e.errno() != Errno.ENOSYS && e.errno() != Errno.EINVAL) {
           throw e;
         }
         // ENOSYS: no fsopen; EINVAL: no lowerdir+ (kernel < 6.8): fall back
       }
     }
-    Syscalls.mount(
-        "overlay", Path.of(fdPath(dir)), "overlay", mount.readOnly() ? Syscalls.MS_RDONLY : 0, String.join(",", dataOptions(mount)));
+    Mounts.mount(
+        "overlay", Path.of(dir.procPath()), "overlay", mount.readOnly() ? Mounts.MS_RDONLY : 0, String.join(",", dataOptions(mount)));
   }
 
-  private static void overlayWithNewApi(Mount mount, int dir, Path target) throws IOException {
-    int fs = Syscalls.fsopen("overlay");
-    int mnt = -1;
-    try {
-      Syscalls.fsconfig(fs, "source", mount.source());
+  private static void overlayWithNewApi(Mount mount, Fd dir, Path target) throws IOException {
+    try (Fd fs = Mounts.fsopen("overlay")) {
+      Mounts.fsconfig(fs, "source", mount.source());
       for (String option : dataOptions(mount)) {
         int eq = option.indexOf('=');
         String key = eq < 0 ? option : option.substring(0, eq);
         String value = eq < 0 ? null : option.substring(eq + 1);
         if (key.equals("lowerdir")) {
           for (String lower : value.split(":")) {
-            Syscalls.fsconfig(fs, "lowerdir+", lower);
+            Mounts.fsconfig(fs, "lowerdir+", lower);
           }
         } else {
-          Syscalls.fsconfig(fs, key, value);
+          Mounts.fsconfig(fs, key, value);
         }
       }
-      Syscalls.fsconfigCreate(fs, target.toString());
-      mnt = Syscalls.fsmount(fs, mount.readOnly() ? Syscalls.MOUNT_ATTR_RDONLY : 0, target.toString());
-      Syscalls.moveMount(mnt, dir, target.toString());
-    } finally {
-      Syscalls.close(mnt);
-      Syscalls.close(fs);
+      Mounts.fsconfigCreate(fs, target.toString());
+      try (Fd mnt = Mounts.fsmount(fs, mount.readOnly() ? Mounts.MOUNT_ATTR_RDONLY : 0, target.toString())) {
+        Mounts.moveMount(mnt, dir, target.toString());
+      }
     }
   }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.core.error.FailedPreconditionException;
 import dev.strata.snapshot.Mount;
-import dev.strata.snapshot.internal.linux.Syscalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,13 +49,6 @@ class MounterTest {
     assertThatThrownBy(() -> Mounter.mount(List.of(bind), file)).hasMessage(file + " is not a directory");
     assertThatThrownBy(() -> Mounter.mount(List.of(bind), dir.resolve("absent")))
         .hasMessage(dir.resolve("absent") + " does not exist");
-  }
-
-  @Test
-  void kernelErrors_readAsWords_namingThePath() {
-    assertThatThrownBy(() -> Syscalls.lstat(dir.resolve("absent")))
-        .isInstanceOf(Syscalls.ErrnoException.class)
-        .hasMessage("statx " + dir.resolve("absent") + ": no such file or directory");
   }
 
   @Test

@@ -1,12 +1,13 @@
 package dev.strata.overlay.internal.apply;
 
+import dev.strata.linux.Errno;
+import dev.strata.linux.Fd;
+import dev.strata.linux.FileTimes;
+import dev.strata.linux.LinuxException;
+import dev.strata.linux.Posix;
+import dev.strata.linux.Xattrs;
 import dev.strata.overlay.Whiteouts;
 import dev.strata.overlay.changeset.MalformedLayerException;
-import dev.strata.overlay.internal.posix.Errno;
-import dev.strata.overlay.internal.posix.Errno.PosixException;
-import dev.strata.overlay.internal.posix.Fd;
-import dev.strata.overlay.internal.posix.FileTimes;
-import dev.strata.overlay.internal.posix.Posix;
 import dev.strata.overlay.internal.tar.TarEntry;
 import java.io.IOException;
 import java.util.Map;
@@ -32,7 +33,7 @@ final class Attributes {
     }
     for (Map.Entry<String, byte[]> x : e.xattrs().entrySet()) {
       if (!Whiteouts.isOverlayXattr(x.getKey())) {
-        tolerate(() -> Posix.fsetxattr(fd, x.getKey(), x.getValue(), entry));
+        tolerate(() -> Xattrs.fsetxattr(fd, x.getKey(), x.getValue(), entry));
       }
     }
     Posix.fchmod(fd, e.mode(), entry);
@@ -57,7 +58,7 @@ final class Attributes {
   private void xattrs(Fd dir, String name, Map<String, byte[]> xattrs, String entry) throws IOException {
     for (Map.Entry<String, byte[]> x : xattrs.entrySet()) {
       if (!Whiteouts.isOverlayXattr(x.getKey())) {
-        tolerate(() -> Posix.lsetxattrat(dir, name, x.getKey(), x.getValue(), entry));
+        tolerate(() -> Xattrs.lsetxattrat(dir, name, x.getKey(), x.getValue(), entry));
       }
     }
   }
@@ -83,7 +84,7 @@ final class Attributes {
   private static void tolerate(XattrCall call) throws IOException {
     try {
       call.run();
-    } catch (PosixException ex) {
+    } catch (LinuxException ex) {
       if (ex.errno() != Errno.EOPNOTSUPP && ex.errno() != Errno.EPERM) {
         throw ex;
       }

@@ -1,9 +1,9 @@
 package dev.strata.overlay.internal.apply;
 
-import dev.strata.overlay.internal.posix.FileTimes;
-import dev.strata.overlay.internal.posix.Fd;
-import dev.strata.overlay.internal.posix.Posix;
-import dev.strata.overlay.internal.posix.Stat;
+import dev.strata.linux.Fd;
+import dev.strata.linux.FileTimes;
+import dev.strata.linux.Posix;
+import dev.strata.linux.Statx;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +28,7 @@ final class DeferredDirectories {
   private final Map<Inode, Pending> implicit = new LinkedHashMap<>();
 
   /** A directory member: its mode and mtime, set at the end. */
-  void add(EntryPath path, Stat dir, int mode, Instant mtime, String entry) {
+  void add(EntryPath path, Statx dir, int mode, Instant mtime, String entry) {
     pending.put(path.path(), new Pending(path.parts(), dir.dev(), dir.ino(), mode, mtime, entry));
     implicit.remove(new Inode(dir.dev(), dir.ino()));
   }
@@ -37,7 +37,7 @@ final class DeferredDirectories {
    * A directory made for a member's parent that takes a lower directory's mode and mtime, unless a
    * member of this layer names it too (before or after).
    */
-  void addImplicit(List<String> parts, Stat dir, int mode, Instant mtime, String entry) {
+  void addImplicit(List<String> parts, Statx dir, int mode, Instant mtime, String entry) {
     for (Pending p : pending.values()) {
       if (p.dev() == dir.dev() && p.ino() == dir.ino()) {
         return;
@@ -52,7 +52,7 @@ final class DeferredDirectories {
     all.sort(Comparator.comparingInt((Pending p) -> p.parts().size()).reversed());
     for (Pending p : all) {
       if (p.parts().isEmpty()) {
-        Stat st = Posix.lstatat(tree.root(), "", p.entry());
+        Statx st = Posix.lstatat(tree.root(), "", p.entry());
         if (st.ino() == p.ino() && st.dev() == p.dev()) {
           Posix.fchmod(tree.root(), p.mode(), p.entry());
           Posix.lutimesat(tree.root(), "", new FileTimes(p.mtime(), null), p.entry());
@@ -64,7 +64,7 @@ final class DeferredDirectories {
           continue;
         }
         String name = p.parts().getLast();
-        Stat st = RootedTree.lstatOrNull(parent, name, p.entry());
+        Statx st = RootedTree.lstatOrNull(parent, name, p.entry());
         if (st != null && st.isDirectory() && st.ino() == p.ino() && st.dev() == p.dev()) {
           Attributes.modeAndTimes(parent, name, p.mode(), p.mtime(), false, p.entry());
         }

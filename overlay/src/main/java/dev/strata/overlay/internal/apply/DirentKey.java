@@ -1,6 +1,6 @@
 package dev.strata.overlay.internal.apply;
 
-import dev.strata.overlay.internal.posix.Stat;
+import dev.strata.linux.Statx;
 
 /**
  * A directory entry: a name in one directory inode. Whiteout rules ask "did this layer make
@@ -12,7 +12,7 @@ import dev.strata.overlay.internal.posix.Stat;
  * @param name the entry's name in it
  */
 record DirentKey(long dev, long dir, String name) {
-  static DirentKey of(Stat parent, String name) {
+  static DirentKey of(Statx parent, String name) {
     return new DirentKey(parent.dev(), parent.ino(), name);
   }
 }

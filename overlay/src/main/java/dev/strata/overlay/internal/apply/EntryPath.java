@@ -1,7 +1,7 @@
 package dev.strata.overlay.internal.apply;
 
+import dev.strata.linux.Names;
 import dev.strata.overlay.changeset.UnsafeEntryException;
-import dev.strata.overlay.internal.posix.Errno;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -65,6 +65,6 @@ record EntryPath(String raw, List<String> parts) {
   }
 
   static String display(String raw) {
-    return Errno.printable(raw).replace("\0", "\\0");
+    return Names.toText(raw).replace("\0", "\\0");
   }
 }

@@ -1,18 +1,18 @@
 package dev.strata.overlay.internal.apply;
 
-import static dev.strata.overlay.internal.posix.Posix.O_CLOEXEC;
-import static dev.strata.overlay.internal.posix.Posix.O_CREAT;
-import static dev.strata.overlay.internal.posix.Posix.O_EXCL;
-import static dev.strata.overlay.internal.posix.Posix.O_NOFOLLOW;
-import static dev.strata.overlay.internal.posix.Posix.O_WRONLY;
+import static dev.strata.linux.Posix.O_CLOEXEC;
+import static dev.strata.linux.Posix.O_CREAT;
+import static dev.strata.linux.Posix.O_EXCL;
+import static dev.strata.linux.Posix.O_NOFOLLOW;
+import static dev.strata.linux.Posix.O_WRONLY;
 
+import dev.strata.linux.Errno;
+import dev.strata.linux.Fd;
+import dev.strata.linux.LinuxException;
+import dev.strata.linux.Posix;
+import dev.strata.linux.Statx;
 import dev.strata.overlay.changeset.MalformedLayerException;
 import dev.strata.overlay.changeset.UnsafeEntryException;
-import dev.strata.overlay.internal.posix.Errno;
-import dev.strata.overlay.internal.posix.Errno.PosixException;
-import dev.strata.overlay.internal.posix.Fd;
-import dev.strata.overlay.internal.posix.Posix;
-import dev.strata.overlay.internal.posix.Stat;
 import dev.strata.overlay.internal.tar.SparseMap;
 import dev.strata.overlay.internal.tar.TarEntry;
 import java.io.IOException;
@@ -52,16 +52,16 @@ final class EntryWriter {
     this.buffer = buffer;
   }
 
-  void directory(Fd parent, Stat parentStat, EntryPath path, TarEntry e, String entry) throws IOException {
+  void directory(Fd parent, Statx parentStat, EntryPath path, TarEntry e, String entry) throws IOException {
     String name = path.base();
     boolean made = true;
     try {
       Posix.mkdirat(parent, name, 0700, entry);
-    } catch (PosixException ex) {
+    } catch (LinuxException ex) {
       if (ex.errno() != Errno.EEXIST) {
         throw ex;
       }
-      Stat st = Posix.lstatat(parent, name, entry);
+      Statx st = Posix.lstatat(parent, name, entry);
       if (st.isDirectory()) {
         made = false; // a directory over a directory merges
       } else {
@@ -81,7 +81,7 @@ final class EntryWriter {
     counts.directories++;
   }
 
-  void regular(Fd parent, Stat parentStat, String name, TarEntry e, InputStream data, String entry)
+  void regular(Fd parent, Statx parentStat, String name, TarEntry e, InputStream data, String entry)
       throws IOException {
     try (Fd fd = create(parent, name, entry)) {
       tree.touch(DirentKey.of(parentStat, name));
@@ -99,14 +99,14 @@ final class EntryWriter {
     counts.files++;
   }
 
-  void symlink(Fd parent, Stat parentStat, String name, TarEntry e, String entry) throws IOException {
+  void symlink(Fd parent, Statx parentStat, String name, TarEntry e, String entry) throws IOException {
     String target = e.linkName();
     if (target.isEmpty() || target.indexOf('\0') >= 0) {
       throw new UnsafeEntryException(entry, "symlink '" + entry + "' has an empty target or a NUL in it");
     }
     try {
       Posix.symlinkat(target, parent, name, entry); // the target is data: never resolved here
-    } catch (PosixException ex) {
+    } catch (LinuxException ex) {
       if (ex.errno() != Errno.EEXIST) {
         throw ex;
       }
@@ -124,7 +124,7 @@ final class EntryWriter {
    * like any path; its last component is linked itself (a symlink is linked, not followed). A
    * target that is missing or a directory is refused.
    */
-  void hardlink(Fd parent, Stat parentStat, String name, TarEntry e, String entry) throws IOException {
+  void hardlink(Fd parent, Statx parentStat, String name, TarEntry e, String entry) throws IOException {
     EntryPath target;
     try {
       target = EntryPath.parse(e.linkName());
@@ -136,7 +136,7 @@ final class EntryWriter {
       throw new UnsafeEntryException(entry, "hardlink '" + entry + "' points at the root directory");
     }
     try (Fd targetDir = tree.openExisting(target.parentParts(), entry)) {
-      Stat ts = targetDir == null ? null : RootedTree.lstatOrNull(targetDir, target.base(), entry);
+      Statx ts = targetDir == null ? null : RootedTree.lstatOrNull(targetDir, target.base(), entry);
       if (ts == null) {
         throw new UnsafeEntryException(
             entry, "hardlink '" + entry + "' points at '" + shown + "', which does not exist in the root");
@@ -144,14 +144,14 @@ final class EntryWriter {
       if (ts.isDirectory()) {
         throw new UnsafeEntryException(entry, "hardlink '" + entry + "' points at the directory '" + shown + "'");
       }
-      Stat tds = Posix.lstatat(targetDir, "", entry);
+      Statx tds = Posix.lstatat(targetDir, "", entry);
       if (tds.ino() == parentStat.ino() && tds.dev() == parentStat.dev() && target.base().equals(name)) {
         tree.touch(DirentKey.of(parentStat, name)); // a link to itself: keep what is there
         return;
       }
       try {
         Posix.linkat(targetDir, target.base(), parent, name, entry);
-      } catch (PosixException ex) {
+      } catch (LinuxException ex) {
         if (ex.errno() != Errno.EEXIST) {
           throw ex;
         }
@@ -159,7 +159,7 @@ final class EntryWriter {
         Posix.linkat(targetDir, target.base(), parent, name, entry);
       }
       tree.touch(DirentKey.of(parentStat, name));
-    } catch (PosixException ex) {
+    } catch (LinuxException ex) {
       if (ex.errno() == Errno.EXDEV || ex.errno() == Errno.EPERM || ex.errno() == Errno.EMLINK
           || ex.errno() == Errno.ENOENT) {
         throw new UnsafeEntryException(entry, "hardlink '" + entry + "' to '" + shown + "' refused: " + ex.getReason(), ex);
@@ -170,18 +170,18 @@ final class EntryWriter {
   }
 
   /** A device node or FIFO; a device node this process may not make (EPERM) is skipped. */
-  void special(Fd parent, Stat parentStat, String name, TarEntry e, int type, String entry) throws IOException {
+  void special(Fd parent, Statx parentStat, String name, TarEntry e, int type, String entry) throws IOException {
     try {
       try {
         Posix.mknodat(parent, name, type | 0600, e.devMajor(), e.devMinor(), entry);
-      } catch (PosixException ex) {
+      } catch (LinuxException ex) {
         if (ex.errno() != Errno.EEXIST) {
           throw ex;
         }
         tree.remove(parent, name, entry); // the kernel reports EEXIST before EPERM
         Posix.mknodat(parent, name, type | 0600, e.devMajor(), e.devMinor(), entry);
       }
-    } catch (PosixException ex) {
+    } catch (LinuxException ex) {
       if (ex.errno() == Errno.EPERM && type != Posix.S_IFIFO) {
         counts.skipped++;
         return;
@@ -219,7 +219,7 @@ final class EntryWriter {
     int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
     try {
       return Posix.openat(parent, name, flags, 0600, entry);
-    } catch (PosixException ex) {
+    } catch (LinuxException ex) {
       if (ex.errno() != Errno.EEXIST) {
         throw ex;
       }

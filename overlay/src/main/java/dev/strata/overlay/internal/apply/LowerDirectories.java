@@ -1,8 +1,8 @@
 package dev.strata.overlay.internal.apply;
 
+import dev.strata.linux.Statx;
 import dev.strata.overlay.Whiteouts;
 import dev.strata.overlay.changeset.OverlayXattrs;
-import dev.strata.overlay.internal.posix.Stat;
 import dev.strata.overlay.internal.union.LayerStack;
 import dev.strata.overlay.internal.union.Markers;
 import java.io.IOException;
@@ -75,7 +75,7 @@ final class LowerDirectories implements AutoCloseable {
     if (child.isEmpty() || !child.get().stat().isDirectory()) {
       return Optional.empty();
     }
-    Stat st = child.get().stat();
+    Statx st = child.get().stat();
     Map<String, byte[]> xattrs = new TreeMap<>(stack.xattrs(child.get(), path));
     return Optional.of(new DirAttributes(st.permissions(), st.uid(), st.gid(), st.mtime(), xattrs));
   }

@@ -1,11 +1,13 @@
 package dev.strata.overlay.internal.apply;
 
+import dev.strata.core.error.FailedPreconditionException;
+import dev.strata.linux.Errno;
+import dev.strata.linux.Fd;
+import dev.strata.linux.LinuxException;
+import dev.strata.linux.Posix;
+import dev.strata.linux.Xattrs;
 import dev.strata.overlay.Whiteouts;
 import dev.strata.overlay.changeset.OverlayXattrs;
-import dev.strata.core.error.FailedPreconditionException;
-import dev.strata.overlay.internal.posix.Errno;
-import dev.strata.overlay.internal.posix.Fd;
-import dev.strata.overlay.internal.posix.Posix;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -32,8 +34,8 @@ final class OverlayMarkers {
   /** Marks {@code name} in {@code parent} (the directory itself when empty) opaque. */
   void opaque(Fd parent, String name, String entry) throws IOException {
     try {
-      Posix.lsetxattrat(parent, name, opaqueXattr, YES, entry);
-    } catch (Errno.PosixException e) {
+      Xattrs.lsetxattrat(parent, name, opaqueXattr, YES, entry);
+    } catch (LinuxException e) {
       if (trusted && e.errno() == Errno.EPERM) {
         throw new FailedPreconditionException(
             entry,

@@ -1,8 +1,8 @@
 package dev.strata.overlay.internal.apply;
 
-import dev.strata.overlay.internal.posix.Fd;
-import dev.strata.overlay.internal.posix.Posix;
-import dev.strata.overlay.internal.posix.Stat;
+import dev.strata.linux.Fd;
+import dev.strata.linux.Posix;
+import dev.strata.linux.Statx;
 import java.io.IOException;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +18,7 @@ final class ParentCache implements AutoCloseable {
   private final RootedTree tree;
   private @Nullable String path;
   private @Nullable Fd fd;
-  private @Nullable Stat stat;
+  private @Nullable Statx stat;
   private long generation;
 
   ParentCache(RootedTree tree) {
@@ -46,7 +46,7 @@ final class ParentCache implements AutoCloseable {
   }
 
   /** The stat of the directory {@link #open} last returned. */
-  Stat stat() {
+  Statx stat() {
     if (stat == null) {
       throw new IllegalStateException("no directory open");
     }

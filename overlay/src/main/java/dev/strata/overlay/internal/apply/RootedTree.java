@@ -1,19 +1,19 @@
 package dev.strata.overlay.internal.apply;
 
-import static dev.strata.overlay.internal.posix.Posix.O_CLOEXEC;
-import static dev.strata.overlay.internal.posix.Posix.O_DIRECTORY;
-import static dev.strata.overlay.internal.posix.Posix.O_NOFOLLOW;
-import static dev.strata.overlay.internal.posix.Posix.O_PATH;
-import static dev.strata.overlay.internal.posix.Posix.RESOLVE_IN_ROOT;
-import static dev.strata.overlay.internal.posix.Posix.RESOLVE_NO_MAGICLINKS;
+import static dev.strata.linux.Posix.O_CLOEXEC;
+import static dev.strata.linux.Posix.O_DIRECTORY;
+import static dev.strata.linux.Posix.O_NOFOLLOW;
+import static dev.strata.linux.Posix.O_PATH;
+import static dev.strata.linux.Posix.RESOLVE_IN_ROOT;
+import static dev.strata.linux.Posix.RESOLVE_NO_MAGICLINKS;
 
+import dev.strata.linux.Directories;
+import dev.strata.linux.Errno;
+import dev.strata.linux.Fd;
+import dev.strata.linux.LinuxException;
+import dev.strata.linux.Posix;
+import dev.strata.linux.Statx;
 import dev.strata.overlay.changeset.UnsafeEntryException;
-import dev.strata.overlay.internal.posix.Directories;
-import dev.strata.overlay.internal.posix.Errno;
-import dev.strata.overlay.internal.posix.Errno.PosixException;
-import dev.strata.overlay.internal.posix.Fd;
-import dev.strata.overlay.internal.posix.Posix;
-import dev.strata.overlay.internal.posix.Stat;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -124,7 +124,7 @@ final class RootedTree implements AutoCloseable {
     if (walked.contains(path)) {
       try {
         return openat2(path, entry);
-      } catch (PosixException e) {
+      } catch (LinuxException e) {
         if (e.errno() != Errno.ENOENT && e.errno() != Errno.ENOTDIR) {
           throw refusal(e, entry);
         }
@@ -149,7 +149,7 @@ final class RootedTree implements AutoCloseable {
     try {
       return openDirectory(parts, entry);
     } catch (UnsafeEntryException e) {
-      if (e.getCause() instanceof PosixException p && p.errno() == Errno.ENOTDIR) {
+      if (e.getCause() instanceof LinuxException p && p.errno() == Errno.ENOTDIR) {
         return null;
       }
       throw e;
@@ -163,7 +163,7 @@ final class RootedTree implements AutoCloseable {
     }
     try {
       return openat2(String.join("/", parts), entry);
-    } catch (PosixException e) {
+    } catch (LinuxException e) {
       if (e.errno() == Errno.ENOENT || e.errno() == Errno.ENOTDIR) {
         return null;
       }
@@ -175,7 +175,7 @@ final class RootedTree implements AutoCloseable {
     for (int attempt = 0; ; attempt++) {
       try {
         return Posix.openat2(root, path, DIR_FLAGS, RESOLVE, entry);
-      } catch (PosixException e) {
+      } catch (LinuxException e) {
         // EAGAIN: a concurrent rename somewhere in the tree made the kernel refuse to vouch for
         // the lookup (openat2(2), RESOLVE_IN_ROOT); retrying is the documented answer.
         if (e.errno() != Errno.EAGAIN || attempt == 8) {
@@ -199,7 +199,7 @@ final class RootedTree implements AutoCloseable {
         try {
           cur = openat2(prefix, entry);
           start = parts.size() - 1;
-        } catch (PosixException e) {
+        } catch (LinuxException e) {
           if (e.errno() != Errno.ENOENT && e.errno() != Errno.ENOTDIR) {
             throw refusal(e, entry);
           }
@@ -218,13 +218,13 @@ final class RootedTree implements AutoCloseable {
         String comp = todo.removeFirst();
         List<String> next = new ArrayList<>(done);
         next.add(comp);
-        Stat curStat = Posix.lstatat(cur, "", entry);
+        Statx curStat = Posix.lstatat(cur, "", entry);
         Fd opened;
         try {
           opened = openat2(String.join("/", next), entry);
-        } catch (PosixException e) {
+        } catch (LinuxException e) {
           if (e.errno() == Errno.ENOENT) {
-            Stat st = lstatOrNull(cur, comp, entry);
+            Statx st = lstatOrNull(cur, comp, entry);
             if (st != null && st.isSymlink()) {
               if (++hops > MAX_HOPS) {
                 throw new UnsafeEntryException(entry, "entry '" + entry + "': too many levels of symbolic links");
@@ -277,13 +277,13 @@ final class RootedTree implements AutoCloseable {
    * directories it did make: the plain-tree meaning of "opaque".
    */
   void removeLowerChildren(Fd dir, String entry) throws IOException {
-    Stat ds = Posix.lstatat(dir, "", entry);
+    Statx ds = Posix.lstatat(dir, "", entry);
     for (String child : Directories.list(dir, entry)) {
       if (!touched.contains(DirentKey.of(ds, child))) {
         remove(dir, child, entry);
         continue;
       }
-      Stat cs = lstatOrNull(dir, child, entry);
+      Statx cs = lstatOrNull(dir, child, entry);
       if (cs != null && cs.isDirectory()) {
         try (Fd sub = Posix.openat(dir, child, DIR_FLAGS | O_NOFOLLOW, 0, entry)) {
           removeLowerChildren(sub, entry);
@@ -292,10 +292,10 @@ final class RootedTree implements AutoCloseable {
     }
   }
 
-  static @Nullable Stat lstatOrNull(Fd dir, String name, String entry) throws IOException {
+  static @Nullable Statx lstatOrNull(Fd dir, String name, String entry) throws IOException {
     try {
       return Posix.lstatat(dir, name, entry);
-    } catch (PosixException e) {
+    } catch (LinuxException e) {
       if (e.errno() == Errno.ENOENT) {
         return null;
       }
@@ -315,7 +315,7 @@ final class RootedTree implements AutoCloseable {
   }
 
   /** Lookup failures that mean "this layer cannot be applied here" rather than an I/O error. */
-  static IOException refusal(PosixException e, String entry) {
+  static IOException refusal(LinuxException e, String entry) {
     String why =
         switch (e.errno()) {
           case Errno.ELOOP -> "a symlink loop (or a /proc magic link) on its path";

@@ -1,5 +1,9 @@
 package dev.strata.overlay.internal.apply;
 
+import dev.strata.linux.Fd;
+import dev.strata.linux.LinuxException;
+import dev.strata.linux.Posix;
+import dev.strata.linux.Statx;
 import dev.strata.overlay.Whiteouts;
 import dev.strata.overlay.changeset.ApplyOptions;
 import dev.strata.overlay.changeset.ApplyResult;
@@ -7,10 +11,6 @@ import dev.strata.overlay.changeset.ApplyTarget;
 import dev.strata.overlay.changeset.LayerApplier;
 import dev.strata.overlay.changeset.Ownership;
 import dev.strata.overlay.changeset.UnsafeEntryException;
-import dev.strata.overlay.internal.posix.Errno.PosixException;
-import dev.strata.overlay.internal.posix.Fd;
-import dev.strata.overlay.internal.posix.Posix;
-import dev.strata.overlay.internal.posix.Stat;
 import dev.strata.overlay.internal.tar.TarEntry;
 import dev.strata.overlay.internal.tar.TarReader;
 import dev.strata.overlay.internal.tar.TarType;
@@ -141,7 +141,7 @@ public final class TreeApplier implements LayerApplier {
           EntryWriter.requireKernelDeviceNumber(e, entry);
         }
         Fd parent = parents.open(path.parentParts(), entry);
-        Stat parentStat = parents.stat();
+        Statx parentStat = parents.stat();
         switch (e.type()) {
           case DIRECTORY -> writer.directory(parent, parentStat, path, e, entry);
           case REGULAR -> writer.regular(parent, parentStat, base, e, data, entry);
@@ -151,7 +151,7 @@ public final class TreeApplier implements LayerApplier {
           case BLOCK_DEVICE -> writer.special(parent, parentStat, base, e, Posix.S_IFBLK, entry);
           case FIFO -> writer.special(parent, parentStat, base, e, Posix.S_IFIFO, entry);
         }
-      } catch (PosixException ex) {
+      } catch (LinuxException ex) {
         throw RootedTree.refusal(ex, entry);
       }
     }
@@ -166,7 +166,7 @@ public final class TreeApplier implements LayerApplier {
       counts.directories++;
     }
 
-    private void whiteout(Fd parent, Stat parentStat, String base, String entry) throws IOException {
+    private void whiteout(Fd parent, Statx parentStat, String base, String entry) throws IOException {
       counts.whiteouts++;
       if (Whiteouts.isOpaque(base)) {
         whiteouts.opaque(parent, entry);

@@ -1,8 +1,8 @@
 package dev.strata.overlay.internal.apply;
 
-import dev.strata.overlay.internal.posix.Fd;
-import dev.strata.overlay.internal.posix.Posix;
-import dev.strata.overlay.internal.posix.Stat;
+import dev.strata.linux.Fd;
+import dev.strata.linux.Posix;
+import dev.strata.linux.Statx;
 import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
@@ -23,10 +23,10 @@ final class WhiteoutApplier {
   }
 
   /** {@code .wh.NAME} in {@code parent}. */
-  void whiteout(Fd parent, Stat parentStat, String name, String entry) throws IOException {
+  void whiteout(Fd parent, Statx parentStat, String name, String entry) throws IOException {
     DirentKey key = DirentKey.of(parentStat, name);
     if (tree.isTouched(key)) {
-      Stat st = RootedTree.lstatOrNull(parent, name, entry);
+      Statx st = RootedTree.lstatOrNull(parent, name, entry);
       if (st != null && st.isDirectory()) {
         if (overlay == null) {
           try (Fd dir = Posix.openat(parent, name, Posix.O_PATH | Posix.O_DIRECTORY | Posix.O_NOFOLLOW | Posix.O_CLOEXEC, 0, entry)) {

@@ -1,22 +1,22 @@
 package dev.strata.overlay.internal.copy;
 
-import static dev.strata.overlay.internal.posix.Posix.O_CLOEXEC;
-import static dev.strata.overlay.internal.posix.Posix.O_CREAT;
-import static dev.strata.overlay.internal.posix.Posix.O_DIRECTORY;
-import static dev.strata.overlay.internal.posix.Posix.O_EXCL;
-import static dev.strata.overlay.internal.posix.Posix.O_NOFOLLOW;
-import static dev.strata.overlay.internal.posix.Posix.O_RDONLY;
-import static dev.strata.overlay.internal.posix.Posix.O_WRONLY;
+import static dev.strata.linux.Posix.O_CLOEXEC;
+import static dev.strata.linux.Posix.O_CREAT;
+import static dev.strata.linux.Posix.O_DIRECTORY;
+import static dev.strata.linux.Posix.O_EXCL;
+import static dev.strata.linux.Posix.O_NOFOLLOW;
+import static dev.strata.linux.Posix.O_RDONLY;
+import static dev.strata.linux.Posix.O_WRONLY;
 
-import dev.strata.overlay.internal.posix.Directories;
-import dev.strata.overlay.internal.posix.Errno;
-import dev.strata.overlay.internal.posix.Errno.PosixException;
-import dev.strata.overlay.internal.posix.FileIo;
-import dev.strata.overlay.internal.posix.FileTimes;
-import dev.strata.overlay.internal.posix.Fd;
-import dev.strata.overlay.internal.posix.Posix;
-import dev.strata.overlay.internal.posix.Stat;
-import dev.strata.overlay.internal.posix.Xattrs;
+import dev.strata.linux.Directories;
+import dev.strata.linux.Errno;
+import dev.strata.linux.Fd;
+import dev.strata.linux.FileIo;
+import dev.strata.linux.FileTimes;
+import dev.strata.linux.LinuxException;
+import dev.strata.linux.Posix;
+import dev.strata.linux.Statx;
+import dev.strata.linux.Xattrs;
 import dev.strata.overlay.tree.CopyResult;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -64,7 +64,7 @@ public final class Copier {
     Collections.sort(names);
     for (String name : names) {
       String p = path.isEmpty() ? name : path + "/" + name;
-      Stat st = Posix.lstatat(src, name, p);
+      Statx st = Posix.lstatat(src, name, p);
       switch (st.type()) {
         case Posix.S_IFDIR -> {
           Posix.mkdirat(dst, name, 0700, p);
@@ -84,7 +84,7 @@ public final class Copier {
         case Posix.S_IFCHR, Posix.S_IFBLK, Posix.S_IFIFO -> {
           try {
             Posix.mknodat(dst, name, st.type() | 0600, st.rdevMajor(), st.rdevMinor(), p);
-          } catch (PosixException e) {
+          } catch (LinuxException e) {
             if (e.errno() == Errno.EPERM && st.type() != Posix.S_IFIFO) {
               skipped++;
               continue;
@@ -99,7 +99,7 @@ public final class Copier {
     }
   }
 
-  private void regular(Fd srcDir, Fd dstDir, String name, Stat st, String path) throws IOException {
+  private void regular(Fd srcDir, Fd dstDir, String name, Statx st, String path) throws IOException {
     Inode inode = new Inode(st.dev(), st.ino());
     if (st.nlink() > 1) {
       String first = copied.get(inode);
@@ -175,14 +175,14 @@ public final class Copier {
   }
 
   /** Owner, xattrs, mode (not for symlinks), mtime of {@code dstName} in {@code dst}; empty names: the directory itself. */
-  private void attributes(Fd src, String srcName, Fd dst, String dstName, Stat st, String path) throws IOException {
+  private void attributes(Fd src, String srcName, Fd dst, String dstName, Statx st, String path) throws IOException {
     if (root) {
       Posix.lchownat(dst, dstName, (int) st.uid(), (int) st.gid(), path);
     }
     for (Map.Entry<String, byte[]> x : Xattrs.all(src, srcName, path).entrySet()) {
       try {
-        Posix.lsetxattrat(dst, dstName, x.getKey(), x.getValue(), path);
-      } catch (PosixException e) {
+        Xattrs.lsetxattrat(dst, dstName, x.getKey(), x.getValue(), path);
+      } catch (LinuxException e) {
         // trusted.* / security.* without privilege, a namespace the target fs lacks: skipped, as cp -a does
         if (e.errno() != Errno.EPERM && e.errno() != Errno.EOPNOTSUPP) {
           throw e;

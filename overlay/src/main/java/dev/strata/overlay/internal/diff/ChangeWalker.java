@@ -1,9 +1,9 @@
 package dev.strata.overlay.internal.diff;
 
-import dev.strata.overlay.internal.posix.FileIo;
-import dev.strata.overlay.internal.posix.Fd;
-import dev.strata.overlay.internal.posix.Posix;
-import dev.strata.overlay.internal.posix.Stat;
+import dev.strata.linux.Fd;
+import dev.strata.linux.FileIo;
+import dev.strata.linux.Posix;
+import dev.strata.linux.Statx;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -100,8 +100,8 @@ final class ChangeWalker {
     }
     for (String name : real) {
       String p = join(path, name);
-      Stat u = upper.stat(name);
-      Stat l = lower == null ? null : lower.stat(name);
+      Statx u = upper.stat(name);
+      Statx l = lower == null ? null : lower.stat(name);
       if (u.isRegular() && u.nlink() > 1) {
         links.computeIfAbsent(new Inode(u.dev(), u.ino()), k -> new ArrayList<>()).add(p);
       }
@@ -126,7 +126,7 @@ final class ChangeWalker {
    * (always, not only when nanoseconds are zero). Content is read only when both mtimes have zero
    * nanoseconds, containerd's "timestamps may have been truncated" rule.
    */
-  private boolean same(Stat l, Stat u, DirView ld, PlainDir ud, String name) throws IOException {
+  private boolean same(Statx l, Statx u, DirView ld, PlainDir ud, String name) throws IOException {
     if (l.type() != u.type() || l.permissions() != u.permissions() || l.uid() != u.uid() || l.gid() != u.gid()
         || l.mtimeSeconds() != u.mtimeSeconds() || l.mtimeNanos() != u.mtimeNanos()) {
       return false;

@@ -1,6 +1,6 @@
 package dev.strata.overlay.internal.diff;
 
-import dev.strata.overlay.internal.posix.Stat;
+import dev.strata.linux.Statx;
 import java.io.IOException;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -14,7 +14,7 @@ interface DirView extends AutoCloseable {
   List<String> names() throws IOException;
 
   /** The attributes of {@code name} (never following a symlink), or null when it does not exist here. */
-  @Nullable Stat stat(String name) throws IOException;
+  @Nullable Statx stat(String name) throws IOException;
 
   /** The subdirectory {@code name}, or null when it is not a directory here. */
   @Nullable DirView child(String name) throws IOException;
@@ -26,7 +26,7 @@ interface DirView extends AutoCloseable {
   String readlink(String name) throws IOException;
 
   /** The open file {@code name}, for reading its content. */
-  dev.strata.overlay.internal.posix.Fd open(String name) throws IOException;
+  dev.strata.linux.Fd open(String name) throws IOException;
 
   @Override
   void close();

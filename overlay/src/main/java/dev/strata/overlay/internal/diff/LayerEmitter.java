@@ -1,16 +1,16 @@
 package dev.strata.overlay.internal.diff;
 
+import dev.strata.linux.Fd;
+import dev.strata.linux.FileIo;
+import dev.strata.linux.Names;
+import dev.strata.linux.Posix;
+import dev.strata.linux.Statx;
+import dev.strata.linux.Xattrs;
 import dev.strata.overlay.Whiteouts;
 import dev.strata.overlay.internal.diff.ChangeWalker.Change;
 import dev.strata.overlay.internal.diff.ChangeWalker.Inode;
-import dev.strata.overlay.internal.posix.Errno;
-import dev.strata.overlay.internal.posix.FileIo;
-import dev.strata.overlay.internal.posix.Fd;
-import dev.strata.overlay.internal.posix.Posix;
-import dev.strata.overlay.internal.posix.Stat;
-import dev.strata.overlay.internal.posix.Xattrs;
-import dev.strata.overlay.internal.tar.TarLayerWriter;
 import dev.strata.overlay.internal.tar.TarLayerWriter.Header;
+import dev.strata.overlay.internal.tar.TarLayerWriter;
 import dev.strata.overlay.internal.tar.TarType;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -88,7 +88,7 @@ final class LayerEmitter {
     }
     for (Change c : changes) {
       if (c.kind() == ChangeWalker.Kind.ENTRY) {
-        Stat st = stat(c.path());
+        Statx st = stat(c.path());
         if (st.isRegular() && st.nlink() > 1) {
           for (String other : links.getOrDefault(new Inode(st.dev(), st.ino()), List.of())) {
             members.putIfAbsent(other, Out.ENTRY);
@@ -132,7 +132,7 @@ final class LayerEmitter {
   private void entry(String path, Map<Inode, String> firstName, MemorySegment buffer) throws IOException {
     Fd dir = parent(path);
     String name = base(path);
-    Stat st = Posix.lstatat(dir, name, path);
+    Statx st = Posix.lstatat(dir, name, path);
     SortedMap<String, byte[]> xattrs = new TreeMap<>(Xattrs.all(dir, name, path));
     xattrs.keySet().removeIf(Whiteouts::isOverlayXattr);
     Instant mtime = st.mtime();
@@ -196,7 +196,7 @@ final class LayerEmitter {
       while (done < size) {
         long n = FileIo.read(fd, buffer, Math.min(buffer.byteSize(), size - done), path);
         if (n == 0) {
-          throw new IOException("file " + Errno.printable(path) + " shrank while the layer was written");
+          throw new IOException("file " + Names.toText(path) + " shrank while the layer was written");
         }
         MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, heap, 0, (int) n);
         tar.data(heap, 0, (int) n);
@@ -206,7 +206,7 @@ final class LayerEmitter {
     }
   }
 
-  private Stat stat(String path) throws IOException {
+  private Statx stat(String path) throws IOException {
     return Posix.lstatat(parent(path), base(path), path);
   }
 

@@ -1,12 +1,13 @@
 package dev.strata.overlay.internal.diff;
 
+import dev.strata.linux.Directories;
+import dev.strata.linux.Errno;
+import dev.strata.linux.Fd;
+import dev.strata.linux.LinuxException;
+import dev.strata.linux.Posix;
+import dev.strata.linux.Statx;
+import dev.strata.linux.Xattrs;
 import dev.strata.overlay.Whiteouts;
-import dev.strata.overlay.internal.posix.Directories;
-import dev.strata.overlay.internal.posix.Errno;
-import dev.strata.overlay.internal.posix.Fd;
-import dev.strata.overlay.internal.posix.Posix;
-import dev.strata.overlay.internal.posix.Stat;
-import dev.strata.overlay.internal.posix.Xattrs;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,7 +26,7 @@ final class PlainDir implements DirView {
   private final Fd fd;
   private final String path; // for messages
   private @Nullable List<String> names;
-  private final Map<String, Stat> stats = new HashMap<>();
+  private final Map<String, Statx> stats = new HashMap<>();
 
   PlainDir(Fd fd, String path) {
     this.fd = fd;
@@ -60,12 +61,12 @@ final class PlainDir implements DirView {
   }
 
   @Override
-  public @Nullable Stat stat(String name) throws IOException {
-    Stat st = stats.get(name);
+  public @Nullable Statx stat(String name) throws IOException {
+    Statx st = stats.get(name);
     if (st == null) {
       try {
         st = Posix.lstatat(fd, name, subject(name));
-      } catch (Errno.PosixException e) {
+      } catch (LinuxException e) {
         if (e.errno() == Errno.ENOENT) {
           return null;
         }
@@ -78,7 +79,7 @@ final class PlainDir implements DirView {
 
   @Override
   public @Nullable PlainDir child(String name) throws IOException {
-    Stat st = stat(name);
+    Statx st = stat(name);
     if (st == null || !st.isDirectory()) {
       return null;
     }

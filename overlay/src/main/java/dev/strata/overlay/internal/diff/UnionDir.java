@@ -1,9 +1,9 @@
 package dev.strata.overlay.internal.diff;
 
-import dev.strata.overlay.internal.posix.Fd;
-import dev.strata.overlay.internal.posix.Stat;
-import dev.strata.overlay.internal.union.LayerStack;
+import dev.strata.linux.Fd;
+import dev.strata.linux.Statx;
 import dev.strata.overlay.internal.union.LayerStack.Child;
+import dev.strata.overlay.internal.union.LayerStack;
 import java.io.IOException;
 import java.util.List;
 import java.util.SortedMap;
@@ -37,7 +37,7 @@ final class UnionDir implements DirView {
       }
 
       @Override
-      public @Nullable Stat stat(String name) {
+      public @Nullable Statx stat(String name) {
         return null;
       }
 
@@ -80,7 +80,7 @@ final class UnionDir implements DirView {
   }
 
   @Override
-  public @Nullable Stat stat(String name) throws IOException {
+  public @Nullable Statx stat(String name) throws IOException {
     return stack.child(dir, name).map(Child::stat).orElse(null);
   }
 

@@ -1,19 +1,19 @@
 package dev.strata.overlay.internal.union;
 
-import static dev.strata.overlay.internal.posix.Posix.O_CLOEXEC;
-import static dev.strata.overlay.internal.posix.Posix.O_DIRECTORY;
-import static dev.strata.overlay.internal.posix.Posix.O_NOFOLLOW;
-import static dev.strata.overlay.internal.posix.Posix.O_PATH;
-import static dev.strata.overlay.internal.posix.Posix.O_RDONLY;
-import static dev.strata.overlay.internal.posix.Posix.RESOLVE_BENEATH;
-import static dev.strata.overlay.internal.posix.Posix.RESOLVE_NO_SYMLINKS;
+import static dev.strata.linux.Posix.O_CLOEXEC;
+import static dev.strata.linux.Posix.O_DIRECTORY;
+import static dev.strata.linux.Posix.O_NOFOLLOW;
+import static dev.strata.linux.Posix.O_PATH;
+import static dev.strata.linux.Posix.O_RDONLY;
+import static dev.strata.linux.Posix.RESOLVE_BENEATH;
+import static dev.strata.linux.Posix.RESOLVE_NO_SYMLINKS;
 
+import dev.strata.linux.Directories;
+import dev.strata.linux.Fd;
+import dev.strata.linux.Posix;
+import dev.strata.linux.Statx;
+import dev.strata.linux.Xattrs;
 import dev.strata.overlay.Whiteouts;
-import dev.strata.overlay.internal.posix.Directories;
-import dev.strata.overlay.internal.posix.Fd;
-import dev.strata.overlay.internal.posix.Posix;
-import dev.strata.overlay.internal.posix.Stat;
-import dev.strata.overlay.internal.posix.Xattrs;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -52,7 +52,7 @@ public final class LayerStack implements AutoCloseable {
    * @param mergeLayers for a directory, the layers whose directory of this name it merges (top
    *     first, not yet cut at an opaque one); empty otherwise
    */
-  public record Child(String name, int layer, Stat stat, List<Integer> mergeLayers) {}
+  public record Child(String name, int layer, Statx stat, List<Integer> mergeLayers) {}
 
   /**
    * A merged directory: the layers it merges and their names, read once; its children are
@@ -216,7 +216,7 @@ public final class LayerStack implements AutoCloseable {
       boolean ociWhiteout = markers.ociFiles() && names.contains(whiteout);
       if (names.contains(name)) {
         int layer = dir.layers.get(i);
-        Stat st = Posix.lstatat(fd(dir, i, fds), name, join(dir.path, name));
+        Statx st = Posix.lstatat(fd(dir, i, fds), name, join(dir.path, name));
         boolean dead = markers.deviceWhiteouts() && st.isOverlayWhiteout();
         if (owner == null) {
           if (dead) {

@@ -5,7 +5,7 @@ import dev.strata.core.digest.Digest;
 import dev.strata.core.digest.DigestAlgorithm;
 import dev.strata.core.error.CorruptContentException;
 import dev.strata.core.internal.lmdb.Lmdb;
-import dev.strata.core.internal.posix.FileLock;
+import dev.strata.linux.FileLock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

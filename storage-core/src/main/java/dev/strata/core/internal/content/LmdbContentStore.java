@@ -17,8 +17,9 @@ import dev.strata.core.error.FailedPreconditionException;
 import dev.strata.core.error.IngestLockedException;
 import dev.strata.core.error.InvalidArgumentException;
 import dev.strata.core.error.NotFoundException;
-import dev.strata.core.internal.lmdb.Lmdb;
 import dev.strata.core.internal.lmdb.Lmdb.Table;
+import dev.strata.core.internal.lmdb.Lmdb;
+import dev.strata.linux.FileLock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -39,7 +40,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import dev.strata.core.internal.posix.FileLock;
 
 /**
  * The content store on LMDB plus files.

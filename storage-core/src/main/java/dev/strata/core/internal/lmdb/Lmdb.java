@@ -1,6 +1,5 @@
 package dev.strata.core.internal.lmdb;
 
-import dev.strata.core.internal.posix.DiskFull;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.strata.core.internal.transfer;
 
-import dev.strata.core.internal.posix.Beneath;
 import dev.strata.core.transfer.NotRegularFileException;
 import dev.strata.core.transfer.UnsafePathException;
+import dev.strata.linux.Beneath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;

@@ -1,6 +1,6 @@
 package dev.strata.core.internal.transfer;
 
-import dev.strata.core.internal.posix.FileLock;
+import dev.strata.linux.FileLock;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;

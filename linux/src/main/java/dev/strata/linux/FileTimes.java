@@ -1,4 +1,4 @@
-package dev.strata.overlay.internal.posix;
+package dev.strata.linux;
 
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;

@@ -1,15 +1,11 @@
-package dev.strata.overlay.internal.posix;
+package dev.strata.linux;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,49 +13,49 @@ import java.util.List;
 public final class Directories {
   private Directories() {}
 
-  private static final Linker LINKER = Linker.nativeLinker();
-  private static final MethodHandle FDOPENDIR =
-      LINKER.downcallHandle(
-          LINKER.defaultLookup().findOrThrow("fdopendir"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
-  private static final MethodHandle READDIR =
-      LINKER.downcallHandle(
-          LINKER.defaultLookup().findOrThrow("readdir64"), FunctionDescriptor.of(ADDRESS, ADDRESS));
-  private static final MethodHandle CLOSEDIR =
-      LINKER.downcallHandle(
-          LINKER.defaultLookup().findOrThrow("closedir"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
+  private static final Libc.Function FDOPENDIR = Libc.bind("fdopendir", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+  private static final Libc.Function READDIR = Libc.bind("readdir64", FunctionDescriptor.of(ADDRESS, ADDRESS));
+  private static final Libc.Function CLOSEDIR = Libc.bind("closedir", FunctionDescriptor.of(JAVA_INT, ADDRESS));
   /** offsetof(struct dirent64, d_name) in glibc: d_ino(8) d_off(8) d_reclen(2) d_type(1). */
   private static final long D_NAME = 19;
 
-  /** The names in directory {@code dir}, without "." and "..". */
+  /** The names in directory {@code dir}, without "." and "..", as byte strings. */
   public static List<String> list(Fd dir, String subject) throws IOException {
     Fd own =
         Posix.openat(dir, ".", Posix.O_RDONLY | Posix.O_DIRECTORY | Posix.O_CLOEXEC, 0, subject);
     List<String> names = new ArrayList<>();
-    try {
-      MemorySegment stream = (MemorySegment) FDOPENDIR.invokeExact(own.fd());
-      if (stream.equals(MemorySegment.NULL)) {
-        own.close();
-        throw new IOException("fdopendir failed: " + Errno.printable(subject));
-      }
-      try {
-        while (true) {
-          MemorySegment ent = (MemorySegment) READDIR.invokeExact(stream);
-          if (ent.equals(MemorySegment.NULL)) {
-            break;
-          }
-          MemorySegment name = ent.reinterpret(D_NAME + 256).asSlice(D_NAME);
-          String s = name.getString(0, StandardCharsets.ISO_8859_1);
-          if (!s.equals(".") && !s.equals("..")) {
-            names.add(s);
-          }
-        }
-      } finally {
-        int ignored = (int) CLOSEDIR.invokeExact(stream); // closes own's descriptor too
-      }
-      return names;
-    } catch (Throwable t) {
-      throw Posix.rethrow(t);
+    MemorySegment[] stream = new MemorySegment[1];
+    long rc =
+        Libc.attempt(
+            (a, s) -> {
+              stream[0] = (MemorySegment) FDOPENDIR.handle().invokeExact(s, own.fd());
+              return stream[0].equals(MemorySegment.NULL) ? -1 : 0;
+            });
+    if (rc < 0) {
+      own.close();
+      throw new LinuxException((int) -rc, "fdopendir", subject);
     }
+    try {
+      while (true) {
+        MemorySegment[] ent = new MemorySegment[1];
+        Libc.attempt(
+            (a, s) -> {
+              ent[0] = (MemorySegment) READDIR.handle().invokeExact(s, stream[0]);
+              return 0;
+            });
+        if (ent[0].equals(MemorySegment.NULL)) {
+          break;
+        }
+        MemorySegment name = ent[0].reinterpret(D_NAME + 256).asSlice(D_NAME);
+        String n = name.getString(0, Names.CHARSET);
+        if (!n.equals(".") && !n.equals("..")) {
+          names.add(n);
+        }
+      }
+    } finally {
+      Libc.attempt((a, s) -> (int) CLOSEDIR.handle().invokeExact(s, stream[0])); // closes own's descriptor too
+    }
+    return names;
   }
 
   /**
@@ -71,7 +67,7 @@ public final class Directories {
     try {
       Posix.unlinkat(dir, name, 0, subject);
       return;
-    } catch (Errno.PosixException e) {
+    } catch (LinuxException e) {
       if (e.errno() == Errno.ENOENT) {
         return;
       }

@@ -1,4 +1,4 @@
-package dev.strata.core.internal.posix;
+package dev.strata.linux;
 
 import java.io.IOException;
 import java.nio.file.Files;

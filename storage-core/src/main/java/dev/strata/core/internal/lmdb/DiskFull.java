@@ -1,5 +1,6 @@
-package dev.strata.core.internal.posix;
+package dev.strata.core.internal.lmdb;
 
+import dev.strata.linux.Errno;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ public final class DiskFull {
   public static boolean isNoSpace(Throwable e, Path where) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof LmdbNativeException n
-          && (n.getResultCode() == Strerror.ENOSPC || (n.getResultCode() == EIO && nearlyFull(where)))) {
+          && (n.getResultCode() == Errno.ENOSPC || (n.getResultCode() == EIO && nearlyFull(where)))) {
         return true;
       }
       String m = t.getMessage();
@@ -43,7 +44,7 @@ public final class DiskFull {
   /** The error for a full disk met writing {@code file} of the store at {@code root}. */
   public static IOException writing(Path file, Path root, Throwable cause) {
     return new IOException(
-        Strerror.describe(Strerror.ENOSPC) + " writing " + file + " (store " + root + "): free space, or run strata gc",
+        Errno.describe(Errno.ENOSPC) + " writing " + file + " (store " + root + "): free space, or run strata gc",
         cause);
   }
 

@@ -1,4 +1,4 @@
-package dev.strata.overlay.internal.posix;
+package dev.strata.linux;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -8,8 +8,8 @@ import java.lang.foreign.MemorySegment;
 import java.time.Instant;
 
 /**
- * The part of {@code struct statx} strata uses (offsets from linux/stat.h, identical on every
- * architecture).
+ * What statx(2) says about an inode: the part of {@code struct statx} strata uses (offsets from
+ * linux/stat.h, identical on every architecture). The one stat record of strata.
  *
  * @param mode type and permission bits
  * @param dev the device of the filesystem holding the inode
@@ -28,7 +28,7 @@ import java.time.Instant;
  * @param ctimeSeconds status change time, whole seconds since the epoch
  * @param ctimeNanos status change time, nanoseconds within the second
  */
-public record Stat(
+public record Statx(
     int mode,
     long dev,
     long ino,
@@ -45,10 +45,15 @@ public record Stat(
     int atimeNanos,
     long ctimeSeconds,
     int ctimeNanos) {
-  static Stat of(MemorySegment b) {
+  /** sizeof(struct statx). */
+  static final long SIZE = 256;
+  /** STATX_BASIC_STATS: every field of the classic struct stat. */
+  static final int BASIC_STATS = 0x7ff;
+
+  static Statx of(MemorySegment b) {
     int mode = b.get(JAVA_SHORT, 28) & 0xffff;
     long dev = ((long) b.get(JAVA_INT, 136) << 32) | (b.get(JAVA_INT, 140) & 0xffffffffL);
-    return new Stat(
+    return new Statx(
         mode,
         dev,
         b.get(JAVA_LONG, 32),
@@ -82,18 +87,22 @@ public record Stat(
     return Instant.ofEpochSecond(mtimeSeconds, mtimeNanos);
   }
 
+  /** Whether this is a directory. */
   public boolean isDirectory() {
     return type() == Posix.S_IFDIR;
   }
 
+  /** Whether this is a symbolic link. */
   public boolean isSymlink() {
     return type() == Posix.S_IFLNK;
   }
 
+  /** Whether this is a regular file. */
   public boolean isRegular() {
     return type() == Posix.S_IFREG;
   }
 
+  /** Whether this is a character device. */
   public boolean isCharDevice() {
     return type() == Posix.S_IFCHR;
   }
