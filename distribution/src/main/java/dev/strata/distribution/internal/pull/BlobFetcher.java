@@ -147,7 +147,11 @@ final class BlobFetcher {
       writer.commit(blob.size(), blob.digest(), labels);
     } catch (DigestMismatchException | SizeMismatchException e) {
       writer.close();
-      content.abort(writer.ref()); // the bytes are wrong: a retry must start from nothing
+      try {
+        content.abort(writer.ref()); // the bytes are wrong: a retry must start from nothing
+      } catch (dev.strata.core.error.NotFoundException gone) {
+        // the store aborts an ingest whose digest check failed by itself
+      }
       if (e instanceof DigestMismatchException d) {
         throw new DigestMismatchException(blob.digest().toString(), d.actual(), "blob " + blob.digest() + " from " + source.describe());
       }
