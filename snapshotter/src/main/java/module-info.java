@@ -16,7 +16,14 @@ module dev.strata.snapshot {
   exports dev.strata.snapshot.unpack;
   exports dev.strata.snapshot.commit;
   exports dev.strata.snapshot.nio;
-  // the collector reads and sweeps snapshot rows inside its own transactions
-  exports dev.strata.snapshot.internal to
+  // The backend SPI: what the collector needs of each backend (its resources), and how backends
+  // are found.
+  exports dev.strata.snapshot.spi to
       dev.strata.gc;
+
+  uses dev.strata.snapshot.spi.BackendProvider;
+
+  provides dev.strata.snapshot.spi.BackendProvider with
+      dev.strata.snapshot.internal.OverlayfsProvider,
+      dev.strata.snapshot.internal.CopyProvider;
 }

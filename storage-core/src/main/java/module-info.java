@@ -6,7 +6,8 @@ module dev.strata.core {
   requires dev.strata.linux;
   requires lmdbjava;
   requires org.bouncycastle.provider;
-  requires com.fasterxml.jackson.databind;
+  // OciJson hands out Jackson trees: readers of the OCI model get the module with it
+  requires transitive com.fasterxml.jackson.databind;
   requires org.apache.commons.compress;
   requires com.github.luben.zstd_jni;
   requires static org.jspecify;
@@ -20,16 +21,9 @@ module dev.strata.core {
   exports dev.strata.core.lease;
   exports dev.strata.core.transfer;
 
-  // The snapshotter's metastore and the collector share the store's LMDB environment, so that
-  // one read transaction sees content, images and snapshots together.
-  exports dev.strata.core.internal.lmdb to
+  // The store SPI: the shared metadata environment and the owners of resources, for the
+  // snapshot backends (which keep their rows beside content) and the collector, fsck and du.
+  exports dev.strata.core.spi to
       dev.strata.snapshot,
-      dev.strata.gc;
-  // The collector reads and sweeps every table inside its own transactions.
-  exports dev.strata.core.internal.content to
-      dev.strata.gc;
-  exports dev.strata.core.internal.image to
-      dev.strata.gc;
-  exports dev.strata.core.internal.lease to
       dev.strata.gc;
 }

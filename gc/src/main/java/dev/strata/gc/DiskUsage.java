@@ -1,12 +1,10 @@
 package dev.strata.gc;
 
 import dev.strata.core.Storage;
-import dev.strata.core.internal.content.LmdbContentStore;
-import dev.strata.core.internal.image.LmdbImageStore;
-import dev.strata.core.internal.lease.LmdbLeaseManager;
+import dev.strata.core.spi.ResourceOwner;
+import dev.strata.core.spi.StoreAccess;
 import dev.strata.gc.internal.StoreGraph;
 import dev.strata.snapshot.Snapshotter;
-import dev.strata.snapshot.internal.DirectorySnapshotter;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -43,19 +41,17 @@ public final class DiskUsage {
 
   private DiskUsage() {}
 
-  /** Computes the report in one read transaction. */
+  /**
+   * Computes the report in one read transaction.
+   *
+   * @throws dev.strata.core.error.InvalidArgumentException when one of {@code snapshotters} is
+   *     not one of strata's backends
+   */
   public static Report compute(Storage storage, List<Snapshotter> snapshotters) throws IOException {
-    Map<String, DirectorySnapshotter> backends = new LinkedHashMap<>();
-    snapshotters.forEach(s -> backends.put(s.name(), (DirectorySnapshotter) s));
-    return storage.lmdb().read(txn -> {
-      StoreGraph graph =
-          StoreGraph.read(
-              txn,
-              ((LmdbContentStore) storage.content()).maintenance(),
-              (LmdbImageStore) storage.images(),
-              (LmdbLeaseManager) storage.leases(),
-              backends,
-              storage.config().clock().instant());
+    List<ResourceOwner> participants = GarbageCollector.owners(storage, snapshotters);
+    return StoreAccess.metadata(storage).read(txn -> {
+      // the sizes the owners report are the counters kept at write time
+      StoreGraph graph = StoreGraph.read(txn, participants, storage.config().clock().instant());
       Map<Integer, BitSet> reachedBy = new LinkedHashMap<>();
       int[] owners = new int[graph.size()];
       for (int root : graph.roots()) {

@@ -2,35 +2,29 @@ package dev.strata.gc;
 
 import dev.strata.core.Storage;
 import dev.strata.core.content.ContentInfo;
-import dev.strata.core.content.IngestStatus;
-import dev.strata.core.digest.Digest;
+import dev.strata.core.content.LabelFilter;
 import dev.strata.core.error.CorruptContentException;
 import dev.strata.core.error.DigestMismatchException;
 import dev.strata.core.error.IngestLockedException;
-import dev.strata.core.error.InvalidArgumentException;
 import dev.strata.core.error.NotFoundException;
-import dev.strata.core.image.GcLabels;
-import dev.strata.core.image.Image;
-import dev.strata.core.internal.content.ContentMaintenance;
-import dev.strata.core.internal.content.LmdbContentStore;
-import dev.strata.core.internal.image.LmdbImageStore;
-import dev.strata.core.internal.lmdb.Lmdb;
 import dev.strata.core.lease.Lease;
 import dev.strata.core.lease.LeaseManager;
 import dev.strata.core.lease.LeaseResource;
+import dev.strata.core.spi.AfterCommit;
+import dev.strata.core.spi.Finding;
+import dev.strata.core.spi.Metadata;
+import dev.strata.core.spi.ReadTxn;
+import dev.strata.core.spi.Resource;
+import dev.strata.core.spi.ResourceOwner;
+import dev.strata.core.spi.StoreAccess;
 import dev.strata.gc.FsckReport.Kind;
 import dev.strata.gc.FsckReport.Problem;
+import dev.strata.gc.internal.StoreGraph;
 import dev.strata.snapshot.Snapshotter;
-import dev.strata.snapshot.internal.DirectorySnapshotter;
-import dev.strata.snapshot.internal.SnapshotRecord;
-import dev.strata.snapshot.internal.Trees;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,84 +58,102 @@ public final class Fsck {
   }
 
   private final Storage storage;
-  private final ContentMaintenance content;
   private final dev.strata.core.content.ContentStore store;
-  private final LmdbImageStore images;
-  private final Map<String, DirectorySnapshotter> snapshotters = new LinkedHashMap<>();
+  private final Metadata metadata;
+  private final List<ResourceOwner> owners;
+  private final Clock clock;
 
-  /** An fsck of {@code storage} and its {@code snapshotters}. */
+  /**
+   * An fsck of {@code storage} and its {@code snapshotters}.
+   *
+   * @throws dev.strata.core.error.InvalidArgumentException when one of {@code snapshotters} is
+   *     not one of strata's backends
+   */
   public Fsck(Storage storage, List<Snapshotter> snapshotters) {
     this.storage = storage;
     this.store = storage.content();
-    this.content = ((LmdbContentStore) storage.content()).maintenance();
-    this.images = (LmdbImageStore) storage.images();
-    for (Snapshotter s : snapshotters) {
-      if (!(s instanceof DirectorySnapshotter d)) {
-        throw new InvalidArgumentException(s.name(), "snapshotter " + s.name() + " is not one of strata's own backends");
-      }
-      this.snapshotters.put(s.name(), d);
-    }
+    this.metadata = StoreAccess.metadata(storage);
+    this.owners = GarbageCollector.owners(storage, snapshotters);
+    this.clock = storage.config().clock();
   }
 
   /** Runs the checks (and, in {@link FsckMode#REPAIR}, the repairs). */
   public FsckReport run(FsckMode mode, Verification verification) throws IOException {
     List<Problem> problems = new ArrayList<>();
-    List<ContentInfo> blobs = storage.lmdb().read(content::all);
-    List<Digest> corrupt = new ArrayList<>();
+    List<ContentInfo> blobs = store.list(LabelFilter.all());
+    List<Finding> corrupt = new ArrayList<>();
     for (ContentInfo info : blobs) {
       String trouble = checkBlob(info, verification);
       if (trouble != null) {
-        corrupt.add(info.digest());
+        corrupt.add(new Finding(Finding.Kind.CORRUPT, info.digest().toString(), trouble, true));
         problems.add(new Problem(Kind.CORRUPT_BLOB, info.digest().toString(), trouble, mode == FsckMode.REPAIR));
       }
     }
-    List<String> expired = new ArrayList<>();
     abandonedWork(problems, mode);
     if (mode == FsckMode.CHECK) {
-      storage.lmdb().read(txn -> {
-        references(txn, problems);
-        snapshots(txn, problems, new ArrayList<>());
-        files(txn, problems, new ArrayList<>(), expired, mode);
-        return null;
-      });
+      problems.addAll(metadata.read(txn -> problems(inspect(txn), false)));
       return new FsckReport(problems, blobs.size());
     }
     // Repairs scan and move orphans inside the write transaction: publishing and snapshot
     // creation rename into place inside theirs, so nothing seen here is half published.
     List<Problem> found = new ArrayList<>();
-    List<Path> doomed =
-        storage.lmdb().write(txn -> {
+    AfterCommit unlink =
+        metadata.write(txn -> {
           found.clear();
-          expired.clear();
-          references(txn, found);
-          List<Path> orphans = new ArrayList<>();
-          snapshots(txn, found, orphans);
-          files(txn, found, orphans, expired, mode);
-          for (Digest digest : corrupt) {
-            content.quarantine(txn, digest);
+          Map<ResourceOwner, List<Finding>> findings = inspect(txn);
+          found.addAll(problems(findings, true));
+          for (Finding blob : corrupt) {
+            Resource resource = Resource.blob(blob.subject());
+            findings.entrySet().stream().filter(e -> e.getKey().owns(resource)).findFirst().ifPresent(e -> e.getValue().add(blob));
           }
-          List<Path> moved = new ArrayList<>();
-          for (Path orphan : orphans) {
-            Path aside = orphan.resolveSibling("rm-fsck-" + java.util.UUID.randomUUID());
-            if (Files.exists(orphan, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-              Files.move(orphan, aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-              moved.add(aside);
-            }
+          List<AfterCommit> steps = new ArrayList<>();
+          for (Map.Entry<ResourceOwner, List<Finding>> e : findings.entrySet()) {
+            steps.add(e.getKey().repair(txn, e.getValue()));
           }
-          return moved;
+          return AfterCommit.all(steps);
         });
     problems.addAll(found);
-    for (Path path : doomed) {
-      Trees.deleteRecursively(path);
+    unlink.run();
+    return new FsckReport(problems, blobs.size());
+  }
+
+  /**
+   * Every owner's findings as {@code txn} sees them; a reference is missing when its target's owner
+   * takes part and does not have it.
+   */
+  private Map<ResourceOwner, List<Finding>> inspect(ReadTxn txn) throws IOException {
+    StoreGraph graph = StoreGraph.read(txn, owners, clock.instant());
+    ResourceOwner.Missing missing = r -> !graph.exists(r) && owners.stream().anyMatch(o -> o.owns(r));
+    Map<ResourceOwner, List<Finding>> findings = new java.util.LinkedHashMap<>();
+    for (ResourceOwner owner : owners) {
+      findings.put(owner, new ArrayList<>(owner.inspect(txn, clock.instant(), missing)));
     }
-    for (String ref : expired) {
-      try {
-        store.abort(ref);
-      } catch (RuntimeException e) {
-        // a writer came back, or someone else aborted it
+    return findings;
+  }
+
+  /** The problems of {@code findings}: dangling references first, then the rest, owner by owner. */
+  private static List<Problem> problems(Map<ResourceOwner, List<Finding>> findings, boolean repair) {
+    List<Problem> problems = new ArrayList<>();
+    for (boolean dangling : new boolean[] {true, false}) {
+      for (List<Finding> ofOwner : findings.values()) {
+        for (Finding f : ofOwner) {
+          if ((f.kind() == Finding.Kind.DANGLING_REFERENCE) == dangling) {
+            problems.add(new Problem(kind(f.kind()), f.subject(), f.detail(), repair && f.repairable()));
+          }
+        }
       }
     }
-    return new FsckReport(problems, blobs.size());
+    return problems;
+  }
+
+  private static Kind kind(Finding.Kind kind) {
+    return switch (kind) {
+      case DANGLING_REFERENCE -> Kind.DANGLING_REFERENCE;
+      case BROKEN -> Kind.BROKEN_SNAPSHOT;
+      case ORPHAN -> Kind.ORPHAN;
+      case EXPIRED_INGEST -> Kind.EXPIRED_INGEST;
+      case CORRUPT -> Kind.CORRUPT_BLOB;
+    };
   }
 
   /** Reports (and in repair mode ends) the leases and ingests of dead processes. */
@@ -197,95 +209,6 @@ public final class Fsck {
       return null;
     } catch (DigestMismatchException | CorruptContentException e) {
       return e.getMessage();
-    }
-  }
-
-  private void references(Lmdb.ReadTxn txn, List<Problem> problems) {
-    Set<String> blobs = new HashSet<>();
-    content.all(txn).forEach(i -> blobs.add(i.digest().toString()));
-    for (Image image : images.all(txn)) {
-      if (!blobs.contains(image.target().digest().toString())) {
-        problems.add(new Problem(Kind.DANGLING_REFERENCE, image.name(), "image " + image.name() + " points at missing blob " + image.target().digest(), false));
-      }
-    }
-    for (ContentInfo info : content.all(txn)) {
-      info.labels().forEach((key, value) -> {
-        if (key.startsWith(GcLabels.CONTENT_PREFIX) && !blobs.contains(value)) {
-          problems.add(new Problem(Kind.DANGLING_REFERENCE, info.digest().toString(), "label " + key + " of " + info.digest() + " names missing blob " + value, false));
-        }
-        if (key.startsWith(GcLabels.SNAPSHOT_PREFIX)) {
-          DirectorySnapshotter s = snapshotters.get(key.substring(GcLabels.SNAPSHOT_PREFIX.length()));
-          if (s != null && !s.records(txn).containsKey(value)) {
-            problems.add(new Problem(Kind.DANGLING_REFERENCE, info.digest().toString(), "label " + key + " of " + info.digest() + " names missing snapshot " + value, false));
-          }
-        }
-      });
-    }
-    // Lease resources may name blobs not written yet (work in flight): never a problem.
-  }
-
-  private void snapshots(Lmdb.ReadTxn txn, List<Problem> problems, List<Path> orphans) throws IOException {
-    for (Map.Entry<String, DirectorySnapshotter> backend : snapshotters.entrySet()) {
-      DirectorySnapshotter s = backend.getValue();
-      Map<String, SnapshotRecord> records = s.records(txn);
-      Set<String> ids = new HashSet<>();
-      for (Map.Entry<String, SnapshotRecord> e : records.entrySet()) {
-        SnapshotRecord r = e.getValue();
-        ids.add(Long.toString(r.id()));
-        String name = backend.getKey() + "/" + e.getKey();
-        if (r.parent().isPresent() && !records.containsKey(r.parent().get())) {
-          problems.add(new Problem(Kind.BROKEN_SNAPSHOT, name, "snapshot " + name + " has missing parent " + r.parent().get(), false));
-        }
-        if (!Files.isDirectory(s.directoryOf(r.id()))) {
-          problems.add(new Problem(Kind.BROKEN_SNAPSHOT, name, "snapshot " + name + " has no directory " + s.directoryOf(r.id()), false));
-        }
-      }
-      try (var entries = Files.list(s.home())) {
-        for (Path entry : entries.sorted().toList()) {
-          String n = entry.getFileName().toString();
-          boolean orphan = n.matches("\\d+") ? !ids.contains(n) : n.startsWith("rm-");
-          if (orphan) {
-            orphans.add(entry);
-            problems.add(new Problem(Kind.ORPHAN, entry.toString(), "directory " + entry + " belongs to no snapshot", false));
-          }
-        }
-      }
-    }
-  }
-
-  private void files(Lmdb.ReadTxn txn, List<Problem> problems, List<Path> orphans, List<String> expired, FsckMode mode) throws IOException {
-    Set<Path> owned = new HashSet<>();
-    for (ContentInfo info : content.all(txn)) {
-      owned.add(content.blobPath(info.digest()));
-    }
-    for (Path file : content.blobFiles()) {
-      if (!owned.contains(file)) {
-        orphans.add(file);
-        problems.add(new Problem(Kind.ORPHAN, file.toString(), "blob file " + file + " has no row", mode == FsckMode.REPAIR));
-      }
-    }
-    Instant now = storage.config().clock().instant();
-    Set<Path> ingestOwned = new HashSet<>();
-    for (IngestStatus ingest : content.ingests(txn)) {
-      ingestOwned.add(content.ingestPath(ingest.ref()));
-      if (!ingest.active() && ingest.expiresAt().isBefore(now)) {
-        expired.add(ingest.ref());
-        problems.add(new Problem(Kind.EXPIRED_INGEST, ingest.ref(), "ingest " + ingest.ref() + " expired at " + ingest.expiresAt(), mode == FsckMode.REPAIR));
-      }
-    }
-    for (Path file : content.ingestFiles()) {
-      if (!ingestOwned.contains(file) && !content.isIngestFileHeld(file)) {
-        orphans.add(file);
-        problems.add(new Problem(Kind.ORPHAN, file.toString(), "ingest file " + file + " has no row and no writer", mode == FsckMode.REPAIR));
-      }
-    }
-    for (Path file : content.trashFiles()) {
-      orphans.add(file);
-      problems.add(new Problem(Kind.ORPHAN, file.toString(), "trash file " + file + " left by an interrupted delete", mode == FsckMode.REPAIR));
-    }
-    if (mode == FsckMode.REPAIR) {
-      // snapshot orphans count as repaired too
-      problems.replaceAll(p -> p.kind() == Kind.ORPHAN ? new Problem(p.kind(), p.subject(), p.detail(), true) : p);
     }
   }
 }

@@ -62,6 +62,12 @@ public interface Snapshotter extends AutoCloseable {
   SnapshotInfo stat(String key) throws IOException;
 
   /**
+   * The metadata of snapshot {@code key}, or empty when there is none: the way to test whether a
+   * snapshot exists ({@link #stat} is for callers that need it to).
+   */
+  Optional<SnapshotInfo> find(String key) throws IOException;
+
+  /**
    * Puts every label of {@code put}, then removes every key of {@code remove}.
    *
    * @return the metadata after the change

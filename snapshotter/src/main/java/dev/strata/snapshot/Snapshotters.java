@@ -2,21 +2,24 @@ package dev.strata.snapshot;
 
 import dev.strata.core.Storage;
 import dev.strata.core.error.InvalidArgumentException;
-import dev.strata.snapshot.copy.CopySnapshotter;
-import dev.strata.snapshot.overlayfs.OverlayfsSnapshotter;
+import dev.strata.snapshot.spi.BackendProvider;
 import java.io.IOException;
 import java.util.List;
+import java.util.ServiceLoader;
 
-/** Opens snapshotter backends by name, as the CLI's {@code --snapshotter} names them. */
+/**
+ * Opens snapshotter backends by name, as the CLI's {@code --snapshotter} names them. Backends are
+ * found through {@link ServiceLoader}: a module that provides one and is absent offers none.
+ */
 public final class Snapshotters {
   /** The backend used when none is named. */
   public static final String DEFAULT = "overlay";
 
   private Snapshotters() {}
 
-  /** The names of the available backends. */
+  /** The names of the available backends, in the order their modules list them. */
   public static List<String> names() {
-    return List.of("overlay", "native");
+    return providers().stream().map(BackendProvider::name).toList();
   }
 
   /**
@@ -25,10 +28,17 @@ public final class Snapshotters {
    * @throws InvalidArgumentException when there is no such backend
    */
   public static Snapshotter open(Storage storage, String name) throws IOException {
-    return switch (name) {
-      case "overlay" -> OverlayfsSnapshotter.open(storage);
-      case "native" -> CopySnapshotter.open(storage);
-      default -> throw new InvalidArgumentException(name, "unknown snapshotter " + name + " (have: " + String.join(", ", names()) + ")");
-    };
+    for (BackendProvider provider : providers()) {
+      if (provider.name().equals(name)) {
+        return provider.open(storage);
+      }
+    }
+    throw new InvalidArgumentException(name, "unknown snapshotter " + name + " (have: " + String.join(", ", names()) + ")");
+  }
+
+  private static List<BackendProvider> providers() {
+    return ServiceLoader.load(BackendProvider.class, Snapshotters.class.getClassLoader()).stream()
+        .map(ServiceLoader.Provider::get)
+        .toList();
   }
 }

@@ -2,14 +2,21 @@ package dev.strata.core;
 
 import dev.strata.core.content.ContentStore;
 import dev.strata.core.image.ImageStore;
+import dev.strata.core.internal.content.ContentResources;
 import dev.strata.core.internal.content.LmdbContentStore;
+import dev.strata.core.internal.image.ImageResources;
 import dev.strata.core.internal.image.LmdbImageStore;
+import dev.strata.core.internal.lease.LeaseResources;
 import dev.strata.core.internal.lease.LmdbLeaseManager;
 import dev.strata.core.internal.lmdb.Lmdb;
 import dev.strata.core.lease.LeaseManager;
 import dev.strata.linux.PrivateDirectories;
+import dev.strata.core.spi.Metadata;
+import dev.strata.core.spi.ResourceOwner;
+import dev.strata.core.spi.StoreAccess;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One strata store root: the LMDB environment that holds all metadata, and the services built on
@@ -40,11 +47,28 @@ import java.nio.file.Path;
  * }</pre>
  */
 public final class Storage implements AutoCloseable {
+  static {
+    // strata's other modules reach the environment and the owners through the store SPI, so
+    // that this public type exposes neither
+    StoreAccess.install(new StoreAccess.Bridge() {
+      @Override
+      public Metadata metadata(Storage storage) {
+        return storage.lmdb;
+      }
+
+      @Override
+      public List<ResourceOwner> owners(Storage storage) {
+        return storage.owners;
+      }
+    });
+  }
+
   private final StorageConfig config;
   private final Lmdb lmdb;
   private final LmdbContentStore content;
   private final LmdbImageStore images;
   private final LmdbLeaseManager leases;
+  private final List<ResourceOwner> owners;
 
   private Storage(StorageConfig config, Lmdb lmdb, LmdbContentStore content) throws IOException {
     this.config = config;
@@ -52,6 +76,8 @@ public final class Storage implements AutoCloseable {
     this.content = content;
     this.images = LmdbImageStore.open(lmdb, config.clock());
     this.leases = LmdbLeaseManager.open(lmdb, config.clock(), config.root().resolve("run").resolve("leases"));
+    LeaseResources leaseOwner = new LeaseResources(leases, content.maintenance());
+    this.owners = List.of(new ContentResources(content, leaseOwner::abandonedIngests), new ImageResources(images), leaseOwner);
   }
 
   /**
@@ -78,14 +104,6 @@ public final class Storage implements AutoCloseable {
   /** The configuration this store was opened with. */
   public StorageConfig config() {
     return config;
-  }
-
-  /**
-   * The LMDB environment, for strata's own modules only: its package is exported to the
-   * snapshotter and the collector alone, so that snapshots and content share one transaction.
-   */
-  public Lmdb lmdb() {
-    return lmdb;
   }
 
   /** The content store. */

@@ -6,17 +6,22 @@ import dev.strata.core.error.AlreadyExistsException;
 import dev.strata.core.error.FailedPreconditionException;
 import dev.strata.core.error.InvalidArgumentException;
 import dev.strata.core.error.NotFoundException;
-import dev.strata.core.internal.lmdb.Lmdb.ReadTxn;
-import dev.strata.core.internal.lmdb.Lmdb.WriteTxn;
 import dev.strata.linux.FileLock;
 import dev.strata.linux.PrivateDirectories;
-import dev.strata.overlay.union.UnionView;
-import dev.strata.overlay.union.WhiteoutFormat;
+import dev.strata.core.spi.ReadTxn;
+import dev.strata.core.spi.StoreAccess;
+import dev.strata.core.spi.WriteTxn;
 import dev.strata.snapshot.Mount;
 import dev.strata.snapshot.SnapshotInfo;
 import dev.strata.snapshot.SnapshotKind;
-import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.Usage;
+import dev.strata.snapshot.spi.BackendLock;
+import dev.strata.snapshot.spi.Changes;
+import dev.strata.snapshot.spi.LayerTarget;
+import dev.strata.snapshot.spi.SnapshotBackend;
+import dev.strata.core.spi.ResourceOwner;
+import dev.strata.overlay.union.UnionView;
+import dev.strata.overlay.union.WhiteoutFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,17 +55,21 @@ import java.util.stream.Collectors;
  *       not a recorded id, an {@code rm-*} one, and every unlocked {@code new-*} one goes.
  * </ul>
  *
- * Backends supply three hooks: how to build a new snapshot's directory from its parents, what
- * mounts show it, and how to measure its own usage.
+ * Backends supply five hooks: how to build a new snapshot's directory from its parents, what
+ * mounts show it, where a layer is applied into it and how its changes are read (the {@link
+ * SnapshotBackend} side), and how to measure its own usage.
  */
-public abstract class DirectorySnapshotter implements Snapshotter {
+public abstract class DirectorySnapshotter implements SnapshotBackend {
+  private static final long LOCK_POLL_MILLIS = 20;
+
   protected final MetaStore meta;
   protected final Path home;
   private final Clock clock;
+  private final ResourceOwner resources = new BackendResources(this);
   private volatile boolean closed;
 
   protected DirectorySnapshotter(Storage storage, String backend) throws IOException {
-    this.meta = new MetaStore(storage.lmdb(), backend);
+    this.meta = new MetaStore(StoreAccess.metadata(storage), backend);
     this.home = storage.config().root().resolve("snapshots").resolve(backend);
     this.clock = storage.config().clock();
     PrivateDirectories.create(home);
@@ -73,7 +82,7 @@ public abstract class DirectorySnapshotter implements Snapshotter {
    * Runs in a write transaction, so no remove is in flight meanwhile.
    */
   private void restoreInterruptedRemoves() throws IOException {
-    meta.lmdb()
+    meta.metadata()
         .write(
             txn -> {
               Set<Long> ids = meta.all(txn).values().stream().map(SnapshotRecord::id).collect(Collectors.toSet());
@@ -101,6 +110,54 @@ public abstract class DirectorySnapshotter implements Snapshotter {
   /** The usage of the snapshot's own tree in {@code dir}. */
   protected abstract Usage measure(Path dir) throws IOException;
 
+  /** Where a layer is applied into the active snapshot in {@code dir} over {@code parents}. */
+  protected abstract LayerTarget targetOf(Path dir, List<Path> parents);
+
+  /** How the changes of the snapshot in {@code dir} over {@code parents} are read. */
+  protected abstract Changes changesOf(Path dir, SnapshotKind kind, List<Path> parents);
+
+  @Override
+  public LayerTarget layerTarget(String key) throws IOException {
+    return meta.metadata().read(txn -> {
+      SnapshotRecord record = requireActive(txn, key);
+      return targetOf(dir(record.id()), parentDirs(txn, record.parent()));
+    });
+  }
+
+  @Override
+  public Changes changes(String key) throws IOException {
+    return meta.metadata().read(txn -> {
+      SnapshotRecord record = require(txn, key);
+      if (record.kind() == SnapshotKind.COMMITTED) {
+        throw new FailedPreconditionException(key, "snapshot " + key + " is committed: only active snapshots and views have changes to read");
+      }
+      return changesOf(dir(record.id()), record.kind(), parentDirs(txn, record.parent()));
+    });
+  }
+
+  /** An OFD lock on {@code ROOT/snapshots/BACKEND/NAME.lock}, polled until free. */
+  @Override
+  public BackendLock awaitLock(String name) throws IOException {
+    Path file = home.resolve(name + ".lock");
+    while (true) {
+      Optional<FileLock> lock = FileLock.tryLock(file, true);
+      if (lock.isPresent()) {
+        return lock.get()::close;
+      }
+      try {
+        Thread.sleep(LOCK_POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while waiting for lock " + file);
+      }
+    }
+  }
+
+  @Override
+  public ResourceOwner resources() {
+    return resources;
+  }
+
   @Override
   public String name() {
     return home.getFileName().toString();
@@ -113,13 +170,18 @@ public abstract class DirectorySnapshotter implements Snapshotter {
 
   @Override
   public SnapshotInfo stat(String key) throws IOException {
-    return meta.lmdb().read(txn -> require(txn, key).toInfo(key));
+    return meta.metadata().read(txn -> require(txn, key).toInfo(key));
+  }
+
+  @Override
+  public Optional<SnapshotInfo> find(String key) throws IOException {
+    return meta.metadata().read(txn -> meta.get(txn, key).map(r -> r.toInfo(key)));
   }
 
   @Override
   public SnapshotInfo updateLabels(String key, Map<String, String> put, Collection<String> remove)
       throws IOException {
-    return meta.lmdb()
+    return meta.metadata()
         .write(
             txn -> {
               SnapshotRecord record = require(txn, key);
@@ -134,13 +196,13 @@ public abstract class DirectorySnapshotter implements Snapshotter {
 
   @Override
   public Usage usage(String key) throws IOException {
-    SnapshotRecord record = meta.lmdb().read(txn -> require(txn, key));
+    SnapshotRecord record = meta.metadata().read(txn -> require(txn, key));
     return record.usage().isPresent() ? record.usage().get() : measure(dir(record.id()));
   }
 
   @Override
   public List<Mount> mounts(String key) throws IOException {
-    return meta.lmdb()
+    return meta.metadata()
         .read(
             txn -> {
               SnapshotRecord record = require(txn, key);
@@ -166,7 +228,7 @@ public abstract class DirectorySnapshotter implements Snapshotter {
     ensureOpen();
     MetaStore.validateKey(key);
     List<Path> parents =
-        meta.lmdb()
+        meta.metadata()
             .read(
                 txn -> {
                   checkCreatable(txn, key, parent);
@@ -179,7 +241,7 @@ public abstract class DirectorySnapshotter implements Snapshotter {
         Files.createDirectory(tempDir);
         populate(tempDir, parents, kind);
         long id =
-            meta.lmdb()
+            meta.metadata()
                 .write(
                     txn -> {
                       checkCreatable(txn, key, parent);
@@ -221,9 +283,9 @@ public abstract class DirectorySnapshotter implements Snapshotter {
   public void commit(String name, String key, Map<String, String> labels) throws IOException {
     ensureOpen();
     MetaStore.validateKey(name);
-    SnapshotRecord active = meta.lmdb().read(txn -> requireActive(txn, key));
+    SnapshotRecord active = meta.metadata().read(txn -> requireActive(txn, key));
     Usage usage = measure(dir(active.id()));
-    meta.lmdb()
+    meta.metadata()
         .write(
             txn -> {
               SnapshotRecord current = requireActive(txn, key);
@@ -256,7 +318,7 @@ public abstract class DirectorySnapshotter implements Snapshotter {
   public void remove(String key) throws IOException {
     ensureOpen();
     Path doomed =
-        meta.lmdb()
+        meta.metadata()
             .write(
                 txn -> {
                   require(txn, key);
@@ -304,7 +366,7 @@ public abstract class DirectorySnapshotter implements Snapshotter {
 
   @Override
   public List<SnapshotInfo> walk(LabelFilter filter) throws IOException {
-    return meta.lmdb()
+    return meta.metadata()
         .read(
             txn ->
                 meta.all(txn).entrySet().stream()
@@ -318,7 +380,7 @@ public abstract class DirectorySnapshotter implements Snapshotter {
   public List<String> cleanup() throws IOException {
     restoreInterruptedRemoves();
     List<Path> garbage =
-        meta.lmdb()
+        meta.metadata()
             .write(
                 txn -> {
                   Set<String> ids =
@@ -360,7 +422,7 @@ public abstract class DirectorySnapshotter implements Snapshotter {
    * @throws FailedPreconditionException when {@code key} is not committed
    */
   public UnionView union(String key) throws IOException {
-    List<Path> dirs = meta.lmdb().read(txn -> {
+    List<Path> dirs = meta.metadata().read(txn -> {
       SnapshotRecord record = require(txn, key);
       if (record.kind() != SnapshotKind.COMMITTED) {
         throw new FailedPreconditionException(key, "snapshot " + key + " is " + record.kind() + ": only committed snapshots are read through a union view");

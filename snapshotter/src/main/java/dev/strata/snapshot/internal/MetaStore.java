@@ -1,10 +1,11 @@
 package dev.strata.snapshot.internal;
 
 import dev.strata.core.error.InvalidArgumentException;
-import dev.strata.core.internal.lmdb.Lmdb;
-import dev.strata.core.internal.lmdb.Lmdb.ReadTxn;
-import dev.strata.core.internal.lmdb.Lmdb.Table;
-import dev.strata.core.internal.lmdb.Lmdb.WriteTxn;
+import dev.strata.core.spi.Entry;
+import dev.strata.core.spi.Metadata;
+import dev.strata.core.spi.ReadTxn;
+import dev.strata.core.spi.Table;
+import dev.strata.core.spi.WriteTxn;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -26,24 +27,24 @@ import java.util.Optional;
 public final class MetaStore {
   private static final int MAX_KEY_BYTES = 400;
 
-  private final Lmdb lmdb;
+  private final Metadata metadata;
   private final String backend;
   private final Table snapshots;
   private final Table children;
   private final Table sequences;
 
-  /** Opens the tables for {@code backend} in {@code lmdb}. */
-  public MetaStore(Lmdb lmdb, String backend) throws IOException {
-    this.lmdb = lmdb;
+  /** Opens the tables for {@code backend} in {@code metadata}. */
+  public MetaStore(Metadata metadata, String backend) throws IOException {
+    this.metadata = metadata;
     this.backend = backend;
-    this.snapshots = lmdb.table("snapshots");
-    this.children = lmdb.table("snapshot-children");
-    this.sequences = lmdb.table("sequences");
+    this.snapshots = metadata.table("snapshots");
+    this.children = metadata.table("snapshot-children");
+    this.sequences = metadata.table("sequences");
   }
 
   /** The environment, for transactions. */
-  public Lmdb lmdb() {
-    return lmdb;
+  public Metadata metadata() {
+    return metadata;
   }
 
   /** Rejects keys the metastore cannot hold. */
@@ -63,7 +64,7 @@ public final class MetaStore {
   public Map<String, SnapshotRecord> all(ReadTxn txn) {
     Map<String, SnapshotRecord> all = new LinkedHashMap<>();
     byte[] prefix = (backend + "\0").getBytes(StandardCharsets.UTF_8);
-    for (Lmdb.Entry e : txn.scan(snapshots, prefix)) {
+    for (Entry e : txn.scan(snapshots, prefix)) {
       String key = new String(e.key(), prefix.length, e.key().length - prefix.length, StandardCharsets.UTF_8);
       all.put(key, SnapshotRecord.decode(key, e.value()));
     }
@@ -74,7 +75,7 @@ public final class MetaStore {
   public List<String> children(ReadTxn txn, String key) {
     byte[] prefix = (backend + "\0" + key + "\0").getBytes(StandardCharsets.UTF_8);
     List<String> result = new ArrayList<>();
-    for (Lmdb.Entry e : txn.scan(children, prefix)) {
+    for (Entry e : txn.scan(children, prefix)) {
       result.add(new String(e.key(), prefix.length, e.key().length - prefix.length, StandardCharsets.UTF_8));
     }
     return result;

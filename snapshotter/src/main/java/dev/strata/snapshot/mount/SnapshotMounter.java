@@ -64,7 +64,8 @@ public final class SnapshotMounter {
       Snapshotter snapshotter, String key, String parent, SnapshotKind kind, Map<String, String> labels, Path target)
       throws IOException {
     boolean create = checkMountPoint(target);
-    try (FileLock lock = lock(snapshotter, key)) {
+    FileLock lock = lock(snapshotter, key); // held while checking and mounting
+    try (lock) {
       Map<String, String> all = new TreeMap<>(labels);
       all.put(TARGET_LABEL, target.toString());
       List<Mount> mounts =
@@ -89,7 +90,8 @@ public final class SnapshotMounter {
    */
   public void mountExisting(Snapshotter snapshotter, String key, Path target, boolean readOnly) throws IOException {
     boolean create = checkMountPoint(target);
-    try (FileLock lock = lock(snapshotter, key)) {
+    FileLock lock = lock(snapshotter, key); // held while checking and mounting
+    try (lock) {
       SnapshotInfo info = snapshotter.stat(key);
       Optional<Path> at = mountedAt(info);
       if (at.isPresent()) {
@@ -141,10 +143,9 @@ public final class SnapshotMounter {
       }
     }
     for (Snapshotter s : snapshotters) { // a view made before mount targets were labels
-      try {
-        return Optional.of(new Found(s, s.stat(madeKey)));
-      } catch (NotFoundException e) {
-        // not this backend
+      Optional<SnapshotInfo> made = s.find(madeKey);
+      if (made.isPresent()) {
+        return Optional.of(new Found(s, made.get()));
       }
     }
     return Optional.empty();

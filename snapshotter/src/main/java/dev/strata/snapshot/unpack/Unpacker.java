@@ -19,15 +19,14 @@ import dev.strata.overlay.changeset.ApplyOptions;
 import dev.strata.overlay.changeset.ApplyResult;
 import dev.strata.overlay.changeset.ApplyTarget;
 import dev.strata.overlay.changeset.LayerApplier;
-import dev.strata.snapshot.Mount;
 import dev.strata.snapshot.SnapshotKind;
 import dev.strata.snapshot.Snapshotter;
+import dev.strata.snapshot.spi.BackendLock;
+import dev.strata.snapshot.spi.LayerTarget;
+import dev.strata.snapshot.spi.SnapshotBackend;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,13 +39,13 @@ import java.util.UUID;
  * <h2>Per layer</h2>
  *
  * <ol>
- *   <li>Take the layer's unpack lock (an OFD lock on {@code snapshots/BACKEND/unpack-HEX.lock}),
+ *   <li>Take the layer's unpack lock (the backend's lock {@code unpack-HEX}, across processes),
  *       so that two unpacks of the same chain, in threads or processes, do the work once: the
  *       second waits, then finds the snapshot committed and moves on.
  *   <li>Prepare {@code extract-UUID} on the parent chain ID, protected by the unpack's lease.
- *   <li>Apply the layer straight into the directory the mounts name, without mounting: the
- *       overlay upper directory (whiteouts as overlayfs expects) or a bind source (whiteouts
- *       delete). The compressed digest is verified as the blob is read; the diffID must equal
+ *   <li>Apply the layer straight into the directory the backend names for it ({@code
+ *       SnapshotBackend.layerTarget}), without mounting: the overlay upper directory (whiteouts as
+ *       overlayfs expects) or a plain tree (whiteouts delete). The compressed digest is verified as the blob is read; the diffID must equal
  *       the config's {@code rootfs.diff_ids}.
  *   <li>Commit it as the chain ID. Every chain ID of the image is added to the lease first, so a
  *       concurrent collection keeps the chain until the config's label links it to the image.
@@ -60,18 +59,22 @@ public final class Unpacker {
   public static final String SNAPSHOT_LABEL_PREFIX = GcLabels.SNAPSHOT_PREFIX;
 
   private static final Duration LEASE_EXPIRY = Duration.ofHours(1);
-  private static final long LOCK_POLL_MILLIS = 20;
   /** Keys of the snapshots layers are applied in, before they are committed as their chain ID. */
   private static final String EXTRACT_PREFIX = "extract-";
 
   private final Storage storage;
-  private final Snapshotter snapshotter;
+  private final SnapshotBackend snapshotter;
   private final LayerApplier applier = LayerApplier.create();
 
-  /** An unpacker of {@code storage}'s images into {@code snapshotter}. */
+  /**
+   * An unpacker of {@code storage}'s images into {@code snapshotter}.
+   *
+   * @throws dev.strata.core.error.InvalidArgumentException when {@code snapshotter} is not one of
+   *     strata's backends
+   */
   public Unpacker(Storage storage, Snapshotter snapshotter) {
     this.storage = storage;
-    this.snapshotter = snapshotter;
+    this.snapshotter = SnapshotBackend.of(snapshotter);
   }
 
   /**
@@ -140,17 +143,18 @@ public final class Unpacker {
     if (isCommitted(chainId.toString())) {
       return Optional.empty();
     }
-    try (FileLock lock = awaitLock(chainId)) {
+    BackendLock lock = snapshotter.awaitLock("unpack-" + chainId.encoded());
+    try (lock) {
       if (isCommitted(chainId.toString())) {
         return Optional.empty(); // someone else unpacked it while we waited
       }
       String key = EXTRACT_PREFIX + UUID.randomUUID() + " " + chainId;
       work.protectTemporary(LeaseResource.snapshot(snapshotter.name(), key));
       // not a root: the lease protects it while the layer is applied
-      List<Mount> mounts = snapshotter.prepare(key, parent, Map.of(GcLabels.LEASED, "true"));
+      snapshotter.prepare(key, parent, Map.of(GcLabels.LEASED, "true"));
       boolean committed = false;
       try {
-        ApplyResult result = apply(layer, mounts);
+        ApplyResult result = apply(layer, snapshotter.layerTarget(key));
         if (!result.diffId().equals(diffId)) {
           throw new DigestMismatchException(diffId.toString(), result.diffId().toString(), "diffID of layer " + layer.digest());
         }
@@ -169,50 +173,23 @@ public final class Unpacker {
     }
   }
 
-  private ApplyResult apply(Descriptor layer, List<Mount> mounts) throws IOException {
-    Mount mount = mounts.get(0);
-    boolean overlay = mount.type().equals("overlay");
-    Path dir = Path.of(overlay ? mount.option("upperdir").orElseThrow() : mount.source());
+  private ApplyResult apply(Descriptor layer, LayerTarget target) throws IOException {
     // Compression is detected from the bytes, not the media type: skopeo types the uncompressed
     // layers of a docker-archive as tar.gzip, and importing keeps its digests, hence its types.
     long limit = storage.config().layerSizeLimitNow();
-    ApplyOptions options =
-        ApplyOptions.defaults().withTarget(overlay ? ApplyTarget.OVERLAY_UPPER : ApplyTarget.PLAIN).withSizeLimit(limit);
-    if (overlay) {
+    ApplyOptions options = ApplyOptions.defaults().withTarget(target.target()).withSizeLimit(limit);
+    if (target.target() == ApplyTarget.OVERLAY_UPPER) {
       // parents the layer does not list get the lower directory's attributes (nearest first)
-      options = options.withLowerDirs(
-          mount.option("lowerdir").stream().flatMap(l -> Arrays.stream(l.split(":"))).map(Path::of).toList());
+      options = options.withLowerDirs(target.lowerDirs());
     }
     try (InputStream in = storage.content().open(layer.digest(), ReadOption.VERIFY)) {
-      return applier.apply(in, dir, options);
+      return applier.apply(in, target.directory(), options);
     } catch (DecompressionLimitException e) {
       throw new DecompressionLimitException("layer " + layer.digest(), limit);
     }
   }
 
   private boolean isCommitted(String name) throws IOException {
-    try {
-      return snapshotter.stat(name).kind() == SnapshotKind.COMMITTED;
-    } catch (NotFoundException e) {
-      return false;
-    }
-  }
-
-  /** Waits for the unpack lock of {@code chainId}: another unpack of it is running. */
-  private FileLock awaitLock(Digest chainId) throws IOException {
-    Path file = storage.config().root().resolve("snapshots").resolve(snapshotter.name()).resolve("unpack-" + chainId.encoded() + ".lock");
-    Files.createDirectories(file.getParent());
-    while (true) {
-      Optional<FileLock> lock = FileLock.tryLock(file, true);
-      if (lock.isPresent()) {
-        return lock.get();
-      }
-      try {
-        Thread.sleep(LOCK_POLL_MILLIS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while waiting for the unpack of " + chainId);
-      }
-    }
+    return snapshotter.find(name).filter(info -> info.kind() == SnapshotKind.COMMITTED).isPresent();
   }
 }

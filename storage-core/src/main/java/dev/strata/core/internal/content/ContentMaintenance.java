@@ -1,5 +1,8 @@
 package dev.strata.core.internal.content;
 
+import dev.strata.core.spi.Entry;
+import dev.strata.core.spi.ReadTxn;
+import dev.strata.core.spi.WriteTxn;
 import dev.strata.core.content.IngestStatus;
 import dev.strata.core.digest.Digest;
 import dev.strata.core.digest.DigestAlgorithm;
@@ -28,13 +31,13 @@ public final class ContentMaintenance {
     this.store = store;
   }
 
-  /** Deletes a blob's rows inside {@code txn}; see {@link LmdbContentStore#delete(Lmdb.WriteTxn, Digest)}. */
-  public Optional<Path> delete(Lmdb.WriteTxn txn, Digest digest) throws IOException {
+  /** Deletes a blob's rows inside {@code txn}; see {@link LmdbContentStore#delete(WriteTxn, Digest)}. */
+  public Optional<Path> delete(WriteTxn txn, Digest digest) throws IOException {
     return store.delete(txn, digest);
   }
 
   /** Every visible blob, as {@code txn} sees them. */
-  public List<dev.strata.core.content.ContentInfo> all(Lmdb.ReadTxn txn) {
+  public List<dev.strata.core.content.ContentInfo> all(ReadTxn txn) {
     return store.all(txn);
   }
 
@@ -49,7 +52,7 @@ public final class ContentMaintenance {
    * Visits every blob as {@code txn} sees them, without parsing digests or copying labels: the
    * collector's mark reads 100,000 rows this way in a few tens of milliseconds.
    */
-  public void scan(Lmdb.ReadTxn txn, BlobVisitor visitor) {
+  public void scan(ReadTxn txn, BlobVisitor visitor) {
     txn.forEach(store.blobs, new byte[0], (key, row) -> {
       String digest = new String(key, StandardCharsets.ISO_8859_1); // digests are ASCII
       if (row.length == 0 || row[0] != 1) {
@@ -65,9 +68,9 @@ public final class ContentMaintenance {
    * Every ingest with a row, as {@code txn} sees them; active when a writer of any process holds
    * it.
    */
-  public List<IngestStatus> ingests(Lmdb.ReadTxn txn) {
+  public List<IngestStatus> ingests(ReadTxn txn) {
     List<IngestStatus> result = new ArrayList<>();
-    for (Lmdb.Entry entry : txn.scan(store.ingests, new byte[0])) {
+    for (Entry entry : txn.scan(store.ingests, new byte[0])) {
       String ref = new String(entry.key(), StandardCharsets.UTF_8);
       result.add(IngestRecord.decode(ref, entry.value()).toStatus(store.config.ingestTtl(), store.isHeld(ref)));
     }
@@ -78,7 +81,7 @@ public final class ContentMaintenance {
    * Removes the ingest {@code ref} inside {@code txn} unless a writer holds it; returns its data
    * file for the caller to unlink after the commit.
    */
-  public Optional<Path> abort(Lmdb.WriteTxn txn, String ref) throws IOException {
+  public Optional<Path> abort(WriteTxn txn, String ref) throws IOException {
     if (store.isHeld(ref) || !txn.delete(store.ingests, LmdbContentStore.refKey(ref))) {
       return Optional.empty();
     }
@@ -108,7 +111,7 @@ public final class ContentMaintenance {
    * killed before its first checkpoint leaves. Only for refs of dead work (an abandoned lease's
    * refs are unique to it, so no new writer can be opening the same file).
    */
-  public Optional<Path> unfinishedIngestFile(Lmdb.ReadTxn txn, String ref) throws IOException {
+  public Optional<Path> unfinishedIngestFile(ReadTxn txn, String ref) throws IOException {
     Path file = store.ingestFile(ref);
     if (txn.get(store.ingests, LmdbContentStore.refKey(ref)) != null || !Files.exists(file) || FileLock.isLocked(file)) {
       return Optional.empty();
@@ -142,7 +145,7 @@ public final class ContentMaintenance {
    * Takes a corrupt blob out of service inside {@code txn}: its row goes and its file (if any)
    * moves to {@code ROOT/quarantine/}, kept for inspection, never served.
    */
-  public void quarantine(Lmdb.WriteTxn txn, Digest digest) throws IOException {
+  public void quarantine(WriteTxn txn, Digest digest) throws IOException {
     byte[] row = txn.get(store.blobs, LmdbContentStore.key(digest));
     if (row == null) {
       return;

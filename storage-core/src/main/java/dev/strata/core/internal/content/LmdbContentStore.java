@@ -1,5 +1,8 @@
 package dev.strata.core.internal.content;
 
+import dev.strata.core.spi.Entry;
+import dev.strata.core.spi.ReadTxn;
+import dev.strata.core.spi.WriteTxn;
 import dev.strata.core.StorageConfig;
 import dev.strata.core.content.BlobReader;
 import dev.strata.core.content.ContentInfo;
@@ -160,7 +163,7 @@ public final class LmdbContentStore implements ContentStore {
    * Deletes the blob's rows inside {@code txn} and moves its file (if any) into {@code trash/};
    * the caller unlinks the returned file after the commit (see the crash-ordering rules).
    */
-  public Optional<Path> delete(Lmdb.WriteTxn txn, Digest digest) throws IOException {
+  public Optional<Path> delete(WriteTxn txn, Digest digest) throws IOException {
     byte[] row = txn.get(blobs, key(digest));
     if (row == null) {
       return Optional.empty();
@@ -181,9 +184,9 @@ public final class LmdbContentStore implements ContentStore {
   }
 
   /** Every visible blob, as {@code txn} sees them; for the collector's consistent read. */
-  public List<ContentInfo> all(Lmdb.ReadTxn txn) {
+  public List<ContentInfo> all(ReadTxn txn) {
     List<ContentInfo> result = new ArrayList<>();
-    for (Lmdb.Entry entry : txn.scan(blobs, new byte[0])) {
+    for (Entry entry : txn.scan(blobs, new byte[0])) {
       Digest digest = Digest.parse(new String(entry.key(), StandardCharsets.UTF_8));
       result.add(BlobRecord.decode(digest, entry.value()).toInfo(digest));
     }
@@ -306,7 +309,8 @@ public final class LmdbContentStore implements ContentStore {
     if (lock.isEmpty()) {
       throw new IngestLockedException(ref);
     }
-    try (FileLock held = lock.get()) {
+    FileLock held = lock.get();
+    try (held) {
       // Row first, then data: a crash in between leaves a file without a row, which a writer of the
       // same ref truncates and cleanup removes.
       lmdb.write(txn -> txn.delete(ingests, refKey(ref)));
@@ -349,7 +353,7 @@ public final class LmdbContentStore implements ContentStore {
             lmdb.read(
                 txn -> {
                   List<IngestRecord> records = new ArrayList<>();
-                  for (Lmdb.Entry entry : txn.scan(ingests, new byte[0])) {
+                  for (Entry entry : txn.scan(ingests, new byte[0])) {
                     String ref = new String(entry.key(), StandardCharsets.UTF_8);
                     records.add(IngestRecord.decode(ref, entry.value()));
                   }

@@ -1,5 +1,7 @@
 package dev.strata.core.internal.image;
 
+import dev.strata.core.spi.Entry;
+import dev.strata.core.spi.ReadTxn;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -58,7 +60,7 @@ public final class LmdbImageStore implements ImageStore {
     return lmdb.read(txn -> resolve(txn, reference));
   }
 
-  private Optional<Image> resolve(Lmdb.ReadTxn txn, String reference) {
+  private Optional<Image> resolve(ReadTxn txn, String reference) {
     return ImageResolver.resolve(
         reference, key -> Optional.ofNullable(txn.get(images, key(key))).map(row -> decode(key, row)), all(txn));
   }
@@ -69,9 +71,9 @@ public final class LmdbImageStore implements ImageStore {
   }
 
   /** Every image record, as {@code txn} sees them; for the collector's consistent read. */
-  public List<Image> all(Lmdb.ReadTxn txn) {
+  public List<Image> all(ReadTxn txn) {
     List<Image> result = new ArrayList<>();
-    for (Lmdb.Entry e : txn.scan(images, new byte[0])) {
+    for (Entry e : txn.scan(images, new byte[0])) {
       result.add(decode(new String(e.key(), StandardCharsets.UTF_8), e.value()));
     }
     return result;

@@ -1,5 +1,8 @@
 package dev.strata.core.internal.lease;
 
+import dev.strata.core.spi.Entry;
+import dev.strata.core.spi.ReadTxn;
+import dev.strata.core.spi.WriteTxn;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -193,18 +196,18 @@ public final class LmdbLeaseManager implements LeaseManager {
   }
 
   /** Every lease, as {@code txn} sees them; for the collector's consistent read. */
-  public List<Lease> all(Lmdb.ReadTxn txn) {
+  public List<Lease> all(ReadTxn txn) {
     List<Lease> result = new ArrayList<>();
-    for (Lmdb.Entry e : txn.scan(leases, new byte[0])) {
+    for (Entry e : txn.scan(leases, new byte[0])) {
       result.add(decode(new String(e.key(), StandardCharsets.UTF_8), e.value()));
     }
     return result;
   }
 
   /** The resources of lease {@code id}, as {@code txn} sees them, sorted. */
-  public List<LeaseResource> resources(Lmdb.ReadTxn txn, String id) {
+  public List<LeaseResource> resources(ReadTxn txn, String id) {
     List<LeaseResource> result = new ArrayList<>();
-    for (Lmdb.Entry e : txn.scan(resources, prefix(id))) {
+    for (Entry e : txn.scan(resources, prefix(id))) {
       result.add(decodeResource(id, e.key()));
     }
     result.sort(null);
@@ -228,11 +231,11 @@ public final class LmdbLeaseManager implements LeaseManager {
   }
 
   /** Deletes lease {@code id} and its resources inside {@code txn}; false when there was none. */
-  public boolean delete(Lmdb.WriteTxn txn, String id) {
+  public boolean delete(WriteTxn txn, String id) {
     if (!txn.delete(leases, key(id))) {
       return false;
     }
-    for (Lmdb.Entry e : txn.scan(resources, prefix(id))) {
+    for (Entry e : txn.scan(resources, prefix(id))) {
       txn.delete(resources, e.key());
     }
     return true;
@@ -297,11 +300,11 @@ public final class LmdbLeaseManager implements LeaseManager {
     return lmdb.write(
         txn -> {
           List<String> deleted = new ArrayList<>();
-          for (Lmdb.Entry e : txn.scan(leases, new byte[0])) {
+          for (Entry e : txn.scan(leases, new byte[0])) {
             String id = new String(e.key(), StandardCharsets.UTF_8);
             if (decode(id, e.value()).isExpiredAt(now)) {
               txn.delete(leases, e.key());
-              for (Lmdb.Entry r : txn.scan(resources, prefix(id))) {
+              for (Entry r : txn.scan(resources, prefix(id))) {
                 txn.delete(resources, r.key());
               }
               deleted.add(id);

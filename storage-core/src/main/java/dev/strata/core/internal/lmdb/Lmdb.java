@@ -9,6 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import dev.strata.core.spi.Entry;
+import dev.strata.core.spi.Metadata;
+import dev.strata.core.spi.ReadTxn;
+import dev.strata.core.spi.WriteTxn;
 import org.lmdbjava.ByteArrayProxy;
 import org.lmdbjava.CursorIterable;
 import org.lmdbjava.Dbi;
@@ -36,7 +40,7 @@ import org.lmdbjava.Txn;
  * that every transaction holds for reading. When another process grew the map, LMDB reports
  * MDB_MAP_RESIZED and we adopt the new size (mdb_env_set_mapsize(0)).
  */
-public final class Lmdb implements AutoCloseable {
+public final class Lmdb implements Metadata, AutoCloseable {
   private static final long INITIAL_MAP_SIZE = 256L << 20;
   private static final int GROW_AT_PERCENT = 75;
   private static final int MAX_TABLES = 32;
@@ -77,6 +81,7 @@ public final class Lmdb implements AutoCloseable {
   }
 
   /** Opens, creating when absent, the table {@code name}. */
+  @Override
   public Table table(String name) throws IOException {
     Table existing = tables.get(name);
     if (existing != null) {
@@ -94,26 +99,13 @@ public final class Lmdb implements AutoCloseable {
     }
   }
 
-  /** Work run inside a read-only transaction. */
-  @FunctionalInterface
-  public interface ReadWork<R> {
-    /** Does the work; may read any table. */
-    R run(ReadTxn txn) throws IOException;
-  }
-
-  /** Work run inside a read-write transaction. It may run more than once; make it repeatable. */
-  @FunctionalInterface
-  public interface WriteWork<R> {
-    /** Does the work; the transaction commits when it returns and aborts when it throws. */
-    R run(WriteTxn txn) throws IOException;
-  }
-
   /** Runs {@code work} in a read transaction that sees one consistent snapshot. */
+  @Override
   public <R> R read(ReadWork<R> work) throws IOException {
     while (true) {
       resizeLock.readLock().lock();
       try (Txn<byte[]> txn = env.txnRead()) {
-        return work.run(new ReadTxn(txn));
+        return work.run(new LmdbReadTxn(txn));
       } catch (LmdbException e) {
         if (!isResized(e)) {
           throw failure("read", e);
@@ -129,6 +121,7 @@ public final class Lmdb implements AutoCloseable {
    * Runs {@code work} in the environment's single write transaction and commits it. Blocks while
    * another thread or process writes.
    */
+  @Override
   public <R> R write(WriteWork<R> work) throws IOException {
     while (true) {
       growIfNearlyFull();
@@ -137,7 +130,7 @@ public final class Lmdb implements AutoCloseable {
       resizeLock.readLock().lock();
       try (Txn<byte[]> txn = env.txnWrite()) {
         mapSize = env.info().mapSize;
-        R result = work.run(new WriteTxn(txn));
+        R result = work.run(new LmdbWriteTxn(txn));
         txn.commit();
         return result;
       } catch (Env.MapFullException e) {
@@ -232,12 +225,17 @@ public final class Lmdb implements AutoCloseable {
     return e instanceof Dbi.MapResizedException;
   }
 
+  /** The database of {@code table}: every table of this environment is one of ours. */
+  private static Dbi<byte[]> dbi(dev.strata.core.spi.Table table) {
+    return ((Table) table).dbi;
+  }
+
   private static IOException failure(String what, LmdbException e) {
     return new IOException("metadata store: cannot " + what + ": " + e.getMessage(), e);
   }
 
   /** A named LMDB database. */
-  public static final class Table {
+  public static final class Table implements dev.strata.core.spi.Table {
     private final String name;
     private final Dbi<byte[]> dbi;
 
@@ -246,20 +244,17 @@ public final class Lmdb implements AutoCloseable {
       this.dbi = dbi;
     }
 
-    /** The table's name. */
+    @Override
     public String name() {
       return name;
     }
   }
 
-  /** A key and its value, both copied out of the map. */
-  public record Entry(byte[] key, byte[] value) {}
-
   /** Reads within one transaction. Values are copies, valid after the transaction. */
-  public static class ReadTxn {
+  private static class LmdbReadTxn implements ReadTxn {
     final Txn<byte[]> txn;
 
-    ReadTxn(Txn<byte[]> txn) {
+    LmdbReadTxn(Txn<byte[]> txn) {
       this.txn = txn;
     }
 
@@ -267,19 +262,22 @@ public final class Lmdb implements AutoCloseable {
      * LMDB's transaction id: for a read, the snapshot it sees; for a write, the last committed id
      * plus one. A write whose id is a read's plus one proves no commit happened in between.
      */
+    @Override
     public long id() {
       return txn.getId();
     }
 
     /** The value under {@code key}, or null. */
-    public byte[] get(Table table, byte[] key) {
-      return table.dbi.get(txn, key);
+    @Override
+    public byte[] get(dev.strata.core.spi.Table table, byte[] key) {
+      return dbi(table).get(txn, key);
     }
 
     /** Calls {@code visitor} for every entry whose key starts with {@code prefix}, in key order. */
-    public void forEach(Table table, byte[] prefix, java.util.function.BiConsumer<byte[], byte[]> visitor) {
+    @Override
+    public void forEach(dev.strata.core.spi.Table table, byte[] prefix, java.util.function.BiConsumer<byte[], byte[]> visitor) {
       KeyRange<byte[]> range = prefix.length == 0 ? KeyRange.all() : KeyRange.atLeast(prefix);
-      try (CursorIterable<byte[]> cursor = table.dbi.iterate(txn, range)) {
+      try (CursorIterable<byte[]> cursor = dbi(table).iterate(txn, range)) {
         for (CursorIterable.KeyVal<byte[]> kv : cursor) {
           if (!startsWith(kv.key(), prefix)) {
             break;
@@ -290,10 +288,11 @@ public final class Lmdb implements AutoCloseable {
     }
 
     /** Every entry whose key starts with {@code prefix}, in key order. */
-    public List<Entry> scan(Table table, byte[] prefix) {
+    @Override
+    public List<Entry> scan(dev.strata.core.spi.Table table, byte[] prefix) {
       List<Entry> entries = new ArrayList<>();
       KeyRange<byte[]> range = prefix.length == 0 ? KeyRange.all() : KeyRange.atLeast(prefix);
-      try (CursorIterable<byte[]> cursor = table.dbi.iterate(txn, range)) {
+      try (CursorIterable<byte[]> cursor = dbi(table).iterate(txn, range)) {
         for (CursorIterable.KeyVal<byte[]> kv : cursor) {
           if (!startsWith(kv.key(), prefix)) {
             break;
@@ -311,19 +310,21 @@ public final class Lmdb implements AutoCloseable {
   }
 
   /** Reads and writes within the write transaction. */
-  public static final class WriteTxn extends ReadTxn {
-    WriteTxn(Txn<byte[]> txn) {
+  private static final class LmdbWriteTxn extends LmdbReadTxn implements WriteTxn {
+    LmdbWriteTxn(Txn<byte[]> txn) {
       super(txn);
     }
 
     /** Stores {@code value} under {@code key}, replacing any value. */
-    public void put(Table table, byte[] key, byte[] value) {
-      table.dbi.put(txn, key, value);
+    @Override
+    public void put(dev.strata.core.spi.Table table, byte[] key, byte[] value) {
+      dbi(table).put(txn, key, value);
     }
 
     /** Removes {@code key}; returns whether it was there. */
-    public boolean delete(Table table, byte[] key) {
-      return table.dbi.delete(txn, key);
+    @Override
+    public boolean delete(dev.strata.core.spi.Table table, byte[] key) {
+      return dbi(table).delete(txn, key);
     }
   }
 }

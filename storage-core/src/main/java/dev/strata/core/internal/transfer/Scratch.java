@@ -120,7 +120,8 @@ final class Scratch implements AutoCloseable {
       if (m.matches() && m.group(2).equals(LOCK)) {
         Optional<FileLock> dead = tryLockQuietly(entry);
         if (dead.isPresent()) {
-          try (FileLock held = dead.get()) {
+          FileLock held = dead.get();
+          try (held) {
             Files.deleteIfExists(entry);
             removed++;
           }

@@ -1,5 +1,6 @@
 package dev.strata.core.internal.lmdb;
 
+import dev.strata.core.spi.Entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -43,7 +44,7 @@ class LmdbTest {
             }
             return null;
           });
-      java.util.List<Lmdb.Entry> entries = lmdb.read(txn -> txn.scan(table, "b/".getBytes(StandardCharsets.UTF_8)));
+      java.util.List<Entry> entries = lmdb.read(txn -> txn.scan(table, "b/".getBytes(StandardCharsets.UTF_8)));
       assertThat(entries)
           .extracting(e -> new String(e.key(), StandardCharsets.UTF_8))
           .containsExactly("b/1", "b/2");
