@@ -26,7 +26,8 @@ module dev.strata.core {
       dev.strata.gc;
   exports dev.strata.core.internal.posix to
       dev.strata.overlay,
-      dev.strata.snapshot;
+      dev.strata.snapshot,
+      dev.strata.fuse;
   // The collector reads and sweeps every table inside its own transactions.
   exports dev.strata.core.internal.content to
       dev.strata.gc;
