@@ -132,7 +132,7 @@ final class ImageCommand {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
-    @Option(names = "--lease", paramLabel = "ID", description = "Also add the imported blobs to this lease (strata lease create).")
+    @Option(names = "--lease", paramLabel = "ID", description = "Also add the imported blobs to this lease.")
     String lease;
 
     @Override

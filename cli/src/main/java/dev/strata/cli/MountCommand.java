@@ -51,7 +51,7 @@ final class MountCommand implements Callable<Integer> {
   @Option(names = "--rw", description = "Writable: changes go to a new active snapshot.")
   boolean rw;
 
-  @Option(names = "--fuse", description = "Serve it through a FUSE mount server instead of a kernel mount (read-only).")
+  @Option(names = "--fuse", description = "Read-only, served by a FUSE mount server (no kernel overlayfs).")
   boolean fuse;
 
   @Option(names = "--snapshotter", description = "Backend: overlay (default) or native.")

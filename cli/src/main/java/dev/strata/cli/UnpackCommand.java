@@ -34,7 +34,7 @@ final class UnpackCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
-  @Option(names = "--lease", paramLabel = "ID", description = "Also add the image's snapshots to this lease (strata lease create).")
+  @Option(names = "--lease", paramLabel = "ID", description = "Also add the image's snapshots to this lease.")
   String lease;
 
   @Override
