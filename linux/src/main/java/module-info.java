@@ -10,5 +10,6 @@ module dev.strata.linux {
   exports dev.strata.linux to
       dev.strata.core,
       dev.strata.overlay,
-      dev.strata.snapshot;
+      dev.strata.snapshot,
+      dev.strata.fuse;
 }

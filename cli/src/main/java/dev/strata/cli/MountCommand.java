@@ -3,6 +3,7 @@ package dev.strata.cli;
 import dev.strata.core.Storage;
 import dev.strata.core.error.FailedPreconditionException;
 import dev.strata.core.error.NotFoundException;
+import dev.strata.fuse.FuseMounts;
 import dev.strata.snapshot.SnapshotInfo;
 import dev.strata.snapshot.SnapshotKind;
 import dev.strata.snapshot.Snapshotter;
@@ -29,7 +30,9 @@ import picocli.CommandLine.Spec;
  * (a view, or with {@code --rw} an active snapshot that {@code strata commit} can turn into a
  * new image); an active snapshot or view is mounted as it is (an active one read-only unless
  * {@code --rw}), and at most once. DIR must be an empty directory, or absent (then created); a
- * failed mount leaves neither a snapshot nor a directory behind.
+ * failed mount leaves neither a snapshot nor a directory behind. With {@code --fuse} an image or
+ * committed snapshot is shown read-only by a detached FUSE mount server ({@link FuseMounts})
+ * instead of the kernel.
  */
 @Command(name = "mount", description = "Mount an image or a snapshot on DIR (read-only unless --rw).")
 final class MountCommand implements Callable<Integer> {
@@ -48,6 +51,9 @@ final class MountCommand implements Callable<Integer> {
   @Option(names = "--rw", description = "Writable: changes go to a new active snapshot.")
   boolean rw;
 
+  @Option(names = "--fuse", description = "Read-only, served by a FUSE mount server (no kernel overlayfs).")
+  boolean fuse;
+
   @Option(names = "--snapshotter", description = "Backend: overlay (default) or native.")
   String snapshotter = Snapshotters.DEFAULT;
 
@@ -62,11 +68,17 @@ final class MountCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path target = dir.toAbsolutePath().normalize();
+    if (fuse && rw) {
+      throw new FailedPreconditionException(what, "writable FUSE mounts are not implemented yet: mount --fuse without --rw, or --rw without --fuse");
+    }
     try (Storage storage = strata.openStorage();
         Snapshotter snapshots = Snapshotters.open(storage, snapshotter)) {
       SnapshotMounter mounter = new SnapshotMounter(storage);
       Optional<SnapshotInfo> snapshot = find(snapshots, what);
       if (snapshot.isPresent() && snapshot.get().kind() != SnapshotKind.COMMITTED) {
+        if (fuse) {
+          throw new FailedPreconditionException(what, what + " is " + snapshot.get().kind() + ": only images and committed snapshots mount through FUSE yet");
+        }
         mounter.mountExisting(snapshots, what, target, !rw);
       } else {
         mountNew(storage, snapshots, mounter, snapshot.isPresent(), target);
@@ -94,6 +106,10 @@ final class MountCommand implements Callable<Integer> {
       labels.put(IMAGE_LABEL, what);
     } else {
       throw new NotFoundException(what, "no image or snapshot named " + what);
+    }
+    if (fuse) {
+      new FuseMounts(storage).mountNew(snapshots, key, parent, labels, target);
+      return;
     }
     if (snapshots.name().equals("overlay") && layers > Mounter.OVERLAY_MAX_LAYERS) {
       throw new FailedPreconditionException(

@@ -1,6 +1,7 @@
 package dev.strata.cli;
 
 import dev.strata.core.Storage;
+import dev.strata.fuse.FuseMounts;
 import dev.strata.snapshot.SnapshotKind;
 import dev.strata.snapshot.Snapshotters;
 import dev.strata.snapshot.mount.SnapshotMounter;
@@ -14,7 +15,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code strata umount DIR}: unmounts, then drops the view {@code strata mount} made for DIR. The
+ * {@code strata umount DIR}: unmounts (a FUSE mount through fusermount3, its server ending), then drops the view {@code strata mount} made for DIR. The
  * snapshot is found by its mount-target label in every backend. A writable mount's snapshot is
  * kept, and its key printed, so that {@code strata commit KEY NAME} can keep the changes; {@code
  * --rm} drops it too.
@@ -39,6 +40,11 @@ final class UmountCommand implements Callable<Integer> {
     Path target = dir.toAbsolutePath().normalize();
     try (Storage storage = strata.openStorage();
         AllSnapshotters all = AllSnapshotters.open(storage)) {
+      FuseMounts fuse = new FuseMounts(storage);
+      if (fuse.serves(target)) {
+        fuse.unmount(all.list(), target, MountCommand.keyFor(target));
+        return 0;
+      }
       SnapshotMounter.Unmounted done =
           new SnapshotMounter(storage).unmount(all.list(), target, MountCommand.keyFor(target), remove);
       if (!done.removed() && done.snapshot().kind() == SnapshotKind.ACTIVE) {

@@ -173,9 +173,12 @@ public final class SnapshotMounter {
 
   /**
    * Refuses a mount point that is a symlink, not a directory, not empty or already a mount point;
-   * returns whether it must be created (absent, its parent present).
+   * returns whether it must be created (absent, its parent present). The FUSE mounts check the
+   * same way.
+   *
+   * @throws FailedPreconditionException naming the reason
    */
-  private static boolean checkMountPoint(Path target) throws IOException {
+  public static boolean checkMountPoint(Path target) throws IOException {
     String t = target.toString();
     if (Files.isSymbolicLink(target)) {
       throw new FailedPreconditionException(t, t + " is a symbolic link: strata mounts only onto a directory itself, never through a link");

@@ -1,0 +1,98 @@
+package dev.strata.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strata.core.Storage;
+import dev.strata.core.StorageConfig;
+import dev.strata.core.transfer.ImageImporter;
+import dev.strata.core.transfer.ImportOptions;
+import dev.strata.snapshot.mount.Mounter;
+import dev.strata.snapshot.testing.Commands;
+import dev.strata.snapshot.testing.FileTree;
+import dev.strata.snapshot.testing.FileTree.Aspect;
+import dev.strata.snapshot.unpack.UnpackInteropTest;
+import dev.strata.snapshot.unpack.UnpackInteropTest.UmociImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code strata mount --fuse} against umoci as the oracle (issue 15): the rich two-layer image of
+ * {@link UnpackInteropTest} (OCI whiteouts and opaque directories, stored in overlayfs' form by
+ * the overlay backend; hard links, symlinks, devices, a fifo, odd modes and owners, xattrs with
+ * security.capability) mounted read-only through a FUSE mount server shows the tree {@code umoci
+ * unpack} makes; {@code strata umount} takes it down and leaves no snapshot.
+ */
+class FuseMountCommandTest {
+  private static final String NAME = "example.com/fuse/rich:t";
+
+  @TempDir static Path images;
+  private static UmociImage rich;
+
+  @TempDir Path dir;
+  private Path target;
+
+  @BeforeAll
+  static void buildRichImage() throws IOException {
+    RequiresRoot.check("mounting through FUSE");
+    Commands.require("fusermount3", "fuse3");
+    rich = UnpackInteropTest.umociImage(images, UnpackInteropTest::firstLayer, UnpackInteropTest::secondLayer);
+  }
+
+  @BeforeEach
+  void importIt() throws IOException {
+    try (Storage storage = Storage.open(StorageConfig.at(dir.resolve("store")))) {
+      new ImageImporter(storage).importFrom(rich.layout(), ImportOptions.defaults().withName(NAME));
+    }
+    target = dir.resolve("mnt");
+  }
+
+  @AfterEach
+  void unmount() throws IOException {
+    if (Mounter.isMountPoint(target)) {
+      CliRunner.inStore(dir.resolve("store"), "umount", target.toString());
+    }
+  }
+
+  private CliRunner.Result strata(String... args) {
+    return CliRunner.inStore(dir.resolve("store"), args);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"overlay", "native"})
+  void mountFuse_showsTheTreeUmociUnpacks_andUmountLeavesNothing(String backend) throws IOException {
+    CliRunner.Result mounted = strata("mount", "--fuse", "--snapshotter", backend, NAME, target.toString());
+    assertThat(mounted.status()).as(mounted.err()).isZero();
+    assertThat(mounted.out().strip()).isEqualTo(target.toString());
+
+    FileTree actual = FileTree.scan(target);
+    // a native snapshot's directories carry the time of the copy, as for a kernel mount of it
+    Set<Aspect> aspects = backend.equals("native") ? EnumSet.complementOf(EnumSet.of(Aspect.MTIME)) : EnumSet.allOf(Aspect.class);
+    assertThat(FileTree.differences(rich.expected(), actual, aspects)).isEmpty();
+
+    CliRunner.Result done = strata("umount", target.toString());
+    assertThat(done.status()).as(done.err()).isZero();
+    assertThat(Mounter.isMountPoint(target)).isFalse();
+    assertThat(strata("snapshot", "ls", "--snapshotter", backend).out()).doesNotContain("mount:");
+    try (var run = Files.list(dir.resolve("store/run"))) {
+      assertThat(run.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".pid"));
+    }
+  }
+
+  @Test
+  void mountFuseRw_isRefusedInWords_beforeAnythingStarts() {
+    CliRunner.Result r = strata("mount", "--fuse", "--rw", NAME, target.toString());
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err()).contains("writable FUSE mounts are not implemented yet");
+    assertThat(Files.exists(target)).isFalse();
+  }
+}

@@ -1,0 +1,133 @@
+package dev.strata.fuse;
+
+import dev.strata.core.Storage;
+import dev.strata.core.content.LabelFilter;
+import dev.strata.core.digest.Digest;
+import dev.strata.core.error.FailedPreconditionException;
+import dev.strata.linux.FileLock;
+import dev.strata.linux.PrivateDirectories;
+import dev.strata.snapshot.Mount;
+import dev.strata.snapshot.SnapshotInfo;
+import dev.strata.snapshot.SnapshotKind;
+import dev.strata.snapshot.Snapshotter;
+import dev.strata.snapshot.mount.SnapshotMounter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Read-only FUSE mounts of snapshots of one store, each served by its own mount server: a child
+ * JVM that runs {@code internal.ServerMain}, detached (its own session, stdin from {@code /dev/null}, its
+ * output in {@code ROOT/run/fuse-HASH.log}) and recorded in {@code ROOT/run/fuse-HASH.pid},
+ * HASH being the SHA-256 of the mount point.
+ *
+ * <p>The record keeping is {@link SnapshotMounter}'s: the view made for a mount point carries
+ * {@link SnapshotMounter#TARGET_LABEL}, and {@link #FUSE_LABEL} says that a server, not the
+ * kernel's overlayfs, shows it. The mount-point check and the lock on {@code
+ * ROOT/run/mount-HASH.lock} are the ones kernel mounts take, so a kernel mount and a FUSE mount of
+ * the same key exclude each other.
+ */
+public final class FuseMounts {
+  /** The label marking a snapshot as shown through a FUSE mount server. */
+  public static final String FUSE_LABEL = "strata.mount.fuse";
+
+  private static final Duration EXIT_WITHIN = Duration.ofSeconds(10);
+
+  private final Storage storage;
+
+  /** Mounts of {@code storage}'s snapshots. */
+  public FuseMounts(Storage storage) {
+    this.storage = storage;
+  }
+
+  /**
+   * Creates the view {@code key} of the committed {@code parent} with {@code labels}, and starts
+   * a mount server showing it read-only on {@code target}; returns once {@code target} shows the
+   * root. {@code target} must be an empty directory, or absent with its parent present (then it
+   * is created).
+   *
+   * @throws FailedPreconditionException when {@code target} is unusable (checked before anything
+   *     starts), the key is being mounted by another process, or the server fails to mount
+   *     (its reason in the message); nothing of this call is left then
+   */
+  public void mountNew(Snapshotter snapshotter, String key, String parent, Map<String, String> labels, Path target)
+      throws IOException {
+    boolean create = SnapshotMounter.checkMountPoint(target);
+    try (FileLock lock = lock(snapshotter, key)) {
+      Map<String, String> all = new TreeMap<>(labels);
+      all.put(SnapshotMounter.TARGET_LABEL, target.toString());
+      all.put(FUSE_LABEL, "ro");
+      Mount mount = snapshotter.view(key, Optional.of(parent), all).getFirst();
+      try {
+        if (create) {
+          Files.createDirectory(target);
+        }
+        MountServer.start(runDir(), ids(target), FuseLayers.of(mount), target, storage.config().root());
+      } catch (IOException | RuntimeException e) {
+        snapshotter.remove(key);
+        if (create) {
+          Files.deleteIfExists(target);
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** Whether a mount server of this store was started for {@code target} (its pid file exists). */
+  public boolean serves(Path target) throws IOException {
+    return Files.exists(ids(target).pidFile());
+  }
+
+  /** What {@link #unmount} found at a mount point and did with it. */
+  public record Unmounted(Snapshotter snapshotter, SnapshotInfo snapshot, boolean removed) {}
+
+  /**
+   * Unmounts the FUSE mount on {@code target} ({@code fusermount3 -u}; lazily with {@code -z}
+   * when its server is gone, so that no "Transport endpoint is not connected" directory is left),
+   * waits for the server to exit, and forgets the snapshot as {@link SnapshotMounter#unmount}
+   * does: the view {@code madeKey} is removed, any other loses its target label.
+   *
+   * @throws FailedPreconditionException when {@code target} is busy, or no snapshot among {@code
+   *     snapshotters} is labelled as mounted there (the mount is still taken down)
+   */
+  public Unmounted unmount(Iterable<Snapshotter> snapshotters, Path target, String madeKey) throws IOException {
+    MountServer.stop(ids(target), target, EXIT_WITHIN);
+    for (Snapshotter s : snapshotters) {
+      for (SnapshotInfo info : s.walk(LabelFilter.labelEquals(SnapshotMounter.TARGET_LABEL, target.toString()))) {
+        if (info.name().equals(madeKey) && info.kind() == SnapshotKind.VIEW) {
+          s.remove(info.name());
+          return new Unmounted(s, info, true);
+        }
+        s.updateLabels(info.name(), Map.of(), Set.of(SnapshotMounter.TARGET_LABEL, FUSE_LABEL));
+        return new Unmounted(s, info, false);
+      }
+    }
+    throw new FailedPreconditionException(target.toString(), "no snapshot of the store " + storage.config().root() + " is mounted at " + target);
+  }
+
+  /** The files of one mount point's server in the run directory. */
+  record Ids(Path pidFile, Path logFile) {}
+
+  private Ids ids(Path target) throws IOException {
+    String hash = Digest.sha256(target.toString().getBytes(StandardCharsets.UTF_8)).encoded();
+    Path run = runDir();
+    return new Ids(run.resolve("fuse-" + hash + ".pid"), run.resolve("fuse-" + hash + ".log"));
+  }
+
+  private Path runDir() throws IOException {
+    return PrivateDirectories.create(storage.config().root().resolve("run"));
+  }
+
+  /** The lock kernel mounts take ({@link SnapshotMounter}): one mount of a key at a time. */
+  private FileLock lock(Snapshotter snapshotter, String key) throws IOException {
+    String hash = Digest.sha256((snapshotter.name() + "\0" + key).getBytes(StandardCharsets.UTF_8)).encoded();
+    return FileLock.tryLock(runDir().resolve("mount-" + hash + ".lock"), true)
+        .orElseThrow(() -> new FailedPreconditionException(key, key + " is being mounted by another process"));
+  }
+}

@@ -1,0 +1,88 @@
+package dev.strata.fuse.internal;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * libfuse3's low-level API (fuse_lowlevel.h, libfuse 3.14 on x86_64/aarch64 Linux) through the
+ * FFM API, and the layouts of the structs it passes. Offsets are those of the C structs on LP64
+ * glibc; each is cited beside its constant. Nothing here is compiled C.
+ */
+final class LibFuse {
+  private LibFuse() {}
+
+  private static final Linker LINKER = Linker.nativeLinker();
+  private static final SymbolLookup LIB = SymbolLookup.libraryLookup("libfuse3.so.3", Arena.global());
+
+  /** {@code struct fuse_lowlevel_ops}: 44 function pointers in this order (fuse_lowlevel.h, 3.14). */
+  static final int OPS_COUNT = 44;
+  static final int OP_LOOKUP = 2;
+  static final int OP_FORGET = 3;
+  static final int OP_GETATTR = 4;
+  static final int OP_READLINK = 6;
+  static final int OP_OPEN = 14;
+  static final int OP_READ = 15;
+  static final int OP_RELEASE = 18;
+  static final int OP_OPENDIR = 20;
+  static final int OP_READDIR = 21;
+  static final int OP_RELEASEDIR = 22;
+  static final int OP_STATFS = 24;
+  static final int OP_GETXATTR = 26;
+  static final int OP_LISTXATTR = 27;
+
+  /** {@code struct stat} (x86_64 glibc): 144 bytes. */
+  static final long STAT_SIZE = 144;
+  /** {@code struct fuse_entry_param}: ino, generation, stat, attr_timeout, entry_timeout. */
+  static final long ENTRY_SIZE = 16 + STAT_SIZE + 16;
+  /**
+   * {@code struct fuse_file_info}: int flags, a word of bit fields, a word of padding, then the
+   * 8-aligned fh at 16 (40 bytes).
+   */
+  static final long FILE_INFO_SIZE = 40;
+  static final long FI_FLAGS = 0;
+  static final long FI_BITS = 4;
+  static final long FI_FH = 16;
+  /** Bits of {@code fuse_file_info}'s bit-field word: keep_cache is the third, cache_readdir the seventh. */
+  static final int FI_KEEP_CACHE = 1 << 2;
+  static final int FI_CACHE_READDIR = 1 << 6;
+  /** {@code struct statvfs} (glibc LP64): 112 bytes. */
+  static final long STATVFS_SIZE = 112;
+
+  static final MethodHandle SESSION_NEW = fuse("fuse_session_new", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+  static final MethodHandle SESSION_MOUNT = fuse("fuse_session_mount", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+  /** The 3.2 form taking {@code clone_fd}: the default loop configuration (10 idle threads). */
+  static final MethodHandle SESSION_LOOP_MT = fuse("fuse_session_loop_mt_31", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+  static final MethodHandle SESSION_UNMOUNT = fuse("fuse_session_unmount", FunctionDescriptor.ofVoid(ADDRESS));
+  static final MethodHandle SESSION_DESTROY = fuse("fuse_session_destroy", FunctionDescriptor.ofVoid(ADDRESS));
+  static final MethodHandle REPLY_ERR = fuse("fuse_reply_err", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+  static final MethodHandle REPLY_NONE = fuse("fuse_reply_none", FunctionDescriptor.ofVoid(ADDRESS));
+  static final MethodHandle REPLY_ENTRY = fuse("fuse_reply_entry", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+  static final MethodHandle REPLY_ATTR = fuse("fuse_reply_attr", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_DOUBLE));
+  static final MethodHandle REPLY_READLINK = fuse("fuse_reply_readlink", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+  static final MethodHandle REPLY_OPEN = fuse("fuse_reply_open", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+  static final MethodHandle REPLY_BUF = fuse("fuse_reply_buf", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+  static final MethodHandle REPLY_STATFS = fuse("fuse_reply_statfs", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+  static final MethodHandle REPLY_XATTR = fuse("fuse_reply_xattr", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+  static final MethodHandle ADD_DIRENTRY =
+      fuse("fuse_add_direntry", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
+  static final MethodHandle STATVFS =
+      LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("statvfs"), FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+
+  private static MethodHandle fuse(String name, FunctionDescriptor descriptor) {
+    return LINKER.downcallHandle(LIB.findOrThrow(name), descriptor);
+  }
+
+  /** An upcall stub for {@code target}, alive as long as {@code arena}. */
+  static MemorySegment upcall(MethodHandle target, FunctionDescriptor descriptor, Arena arena) {
+    return LINKER.upcallStub(target, descriptor, arena);
+  }
+}
