@@ -65,6 +65,12 @@ final class BlobFetcher {
         return false;
       }
       try (ContentWriter writer = content.writer(ref(blob.digest()), WriterOptions.expecting(blob))) {
+        if (writer.offset() == 0 && present(blob, labels)) {
+          // another pull committed it between the check above and taking the ref: its writer
+          // held the ref until then, so looking again now is enough to download it once
+          listener.finished(blob, true);
+          return false;
+        }
         listener.started(blob);
         download(blob, writer);
         commit(blob, writer, labels);
