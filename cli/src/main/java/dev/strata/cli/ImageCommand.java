@@ -83,14 +83,21 @@ final class ImageCommand {
   static final class BlobProgress implements TransferListener {
     private final Progress progress;
     private final Map<Descriptor, Progress.Item> running = new java.util.concurrent.ConcurrentHashMap<>();
+    private final String verb;
 
     BlobProgress(boolean quiet) {
+      this(quiet, "Copying blob");
+    }
+
+    /** Meters that read "VERB ID ..." ("Copying blob", "Applying layer"). */
+    BlobProgress(boolean quiet, String verb) {
       this.progress = Progress.stderr(quiet);
+      this.verb = verb;
     }
 
     @Override
     public void started(Descriptor blob) {
-      running.put(blob, progress.start("Copying blob " + ImageDetails.shortId(blob.digest()), blob.size() == 0 ? -1 : blob.size()));
+      running.put(blob, progress.start(verb + " " + ImageDetails.shortId(blob.digest()), blob.size() == 0 ? -1 : blob.size()));
     }
 
     @Override

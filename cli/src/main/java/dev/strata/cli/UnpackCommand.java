@@ -41,7 +41,7 @@ final class UnpackCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try (Storage storage = strata.openStorage();
         Snapshotter snapshots = Snapshotters.open(storage, snapshotter)) {
-      UnpackResult result = new Unpacker(storage, snapshots).unpack(name, matcher(platform), Optional.ofNullable(lease));
+      UnpackResult result = new Unpacker(storage, snapshots).reportingTo(new ImageCommand.BlobProgress(json, "Applying layer")).unpack(name, matcher(platform), Optional.ofNullable(lease));
       if (json) {
         Output.json(
             spec.commandLine().getOut(),

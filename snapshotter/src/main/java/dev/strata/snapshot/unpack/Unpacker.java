@@ -14,6 +14,7 @@ import dev.strata.core.lease.LeasedWork;
 import dev.strata.core.lease.WorkSpec;
 import dev.strata.core.oci.Descriptor;
 import dev.strata.core.oci.PlatformMatcher;
+import dev.strata.core.transfer.TransferListener;
 import dev.strata.linux.FileLock;
 import dev.strata.overlay.changeset.ApplyOptions;
 import dev.strata.overlay.changeset.ApplyResult;
@@ -65,6 +66,7 @@ public final class Unpacker {
   private final Storage storage;
   private final SnapshotBackend snapshotter;
   private final LayerApplier applier = LayerApplier.create();
+  private final TransferListener listener;
 
   /**
    * An unpacker of {@code storage}'s images into {@code snapshotter}.
@@ -73,8 +75,21 @@ public final class Unpacker {
    *     strata's backends
    */
   public Unpacker(Storage storage, Snapshotter snapshotter) {
+    this(storage, SnapshotBackend.of(snapshotter), TransferListener.NONE);
+  }
+
+  private Unpacker(Storage storage, SnapshotBackend snapshotter, TransferListener listener) {
     this.storage = storage;
-    this.snapshotter = SnapshotBackend.of(snapshotter);
+    this.snapshotter = snapshotter;
+    this.listener = listener;
+  }
+
+  /**
+   * This unpacker, telling {@code listener} about each layer: started and the compressed bytes
+   * read as it is applied, then finished ({@code skipped} when its snapshot existed already).
+   */
+  public Unpacker reportingTo(TransferListener listener) {
+    return new Unpacker(storage, snapshotter, listener);
   }
 
   /**
@@ -141,6 +156,7 @@ public final class Unpacker {
     // until the config gets its label at the end, and a collection meanwhile must not take it.
     work.protect(LeaseResource.snapshot(snapshotter.name(), chainId.toString()));
     if (isCommitted(chainId.toString())) {
+      listener.finished(layer, true);
       return Optional.empty();
     }
     BackendLock lock = snapshotter.awaitLock("unpack-" + chainId.encoded());
@@ -182,8 +198,11 @@ public final class Unpacker {
       // parents the layer does not list get the lower directory's attributes (nearest first)
       options = options.withLowerDirs(target.lowerDirs());
     }
-    try (InputStream in = storage.content().open(layer.digest(), ReadOption.VERIFY)) {
-      return applier.apply(in, target.directory(), options);
+    listener.started(layer);
+    try (InputStream in = listener.watching(storage.content().open(layer.digest(), ReadOption.VERIFY), layer)) {
+      ApplyResult result = applier.apply(in, target.directory(), options);
+      listener.finished(layer, false);
+      return result;
     } catch (DecompressionLimitException e) {
       throw new DecompressionLimitException("layer " + layer.digest(), limit);
     }

@@ -62,6 +62,38 @@ class UnpackerTest {
           layer("etc/os-release", "changed", "tmp/.wh.junk", "", "usr/", "", "usr/new", "added"));
 
   @Test
+  void aListener_hearsEachLayerStartReadAndFinish_andSkippedOnTheSecondUnpack() throws IOException {
+    TestImages.create(storage, "example.com/heard:1", TWO_LAYERS);
+    List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Map<Descriptor, Long> read = new java.util.concurrent.ConcurrentHashMap<>();
+    dev.strata.core.transfer.TransferListener listener =
+        new dev.strata.core.transfer.TransferListener() {
+          @Override
+          public void started(Descriptor blob) {
+            heard.add("started");
+          }
+
+          @Override
+          public void progress(Descriptor blob, long done) {
+            read.put(blob, done);
+          }
+
+          @Override
+          public void finished(Descriptor blob, boolean skipped) {
+            heard.add(skipped ? "skipped" : "finished");
+          }
+        };
+    Unpacker unpacker = new Unpacker(storage, snapshotter).reportingTo(listener);
+    unpacker.unpack("example.com/heard:1", PlatformMatcher.host());
+    assertThat(heard).containsExactly("started", "finished", "started", "finished");
+    assertThat(read).hasSize(2).allSatisfy((layer, done) -> assertThat(done).isEqualTo(layer.size()));
+
+    heard.clear();
+    unpacker.unpack("example.com/heard:1", PlatformMatcher.host());
+    assertThat(heard).containsExactly("skipped", "skipped");
+  }
+
+  @Test
   void unpack_ofATwoLayerImage_givesTheMergedTree() throws IOException {
     TestImages.create(storage, "example.com/two:1", TWO_LAYERS);
     UnpackResult result = new Unpacker(storage, snapshotter).unpack("example.com/two:1", PlatformMatcher.host());

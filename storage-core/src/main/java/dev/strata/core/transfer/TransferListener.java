@@ -1,6 +1,8 @@
 package dev.strata.core.transfer;
 
+import dev.strata.core.internal.transfer.ProgressStream;
 import dev.strata.core.oci.Descriptor;
+import java.io.InputStream;
 
 /**
  * Hears about blobs as an import or export moves them, for progress displays. Called on the
@@ -18,4 +20,12 @@ public interface TransferListener {
 
   /** {@code blob} is done; {@code skipped} when the store already had it and nothing moved. */
   default void finished(Descriptor blob, boolean skipped) {}
+
+  /**
+   * {@code in}, which reads {@code blob} from its first byte, reporting {@link #progress} to this
+   * listener as its bytes are read. Closing it closes {@code in}.
+   */
+  default InputStream watching(InputStream in, Descriptor blob) {
+    return new ProgressStream(in, this, blob);
+  }
 }

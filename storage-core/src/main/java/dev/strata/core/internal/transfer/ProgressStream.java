@@ -7,12 +7,13 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /** Tells a listener how many bytes of a blob have passed, as they pass. */
-final class ProgressStream extends FilterInputStream {
+public final class ProgressStream extends FilterInputStream {
   private final TransferListener listener;
   private final Descriptor blob;
   private long done;
 
-  ProgressStream(InputStream in, TransferListener listener, Descriptor blob) {
+  /** Wraps {@code in}, whose bytes are {@code blob}'s from its start, reporting to {@code listener}. */
+  public ProgressStream(InputStream in, TransferListener listener, Descriptor blob) {
     super(in);
     this.listener = listener;
     this.blob = blob;
