@@ -26,6 +26,14 @@ public interface TransferListener {
    * listener as its bytes are read. Closing it closes {@code in}.
    */
   default InputStream watching(InputStream in, Descriptor blob) {
-    return new ProgressStream(in, this, blob);
+    return watching(in, blob, 0);
+  }
+
+  /**
+   * {@code in}, which reads {@code blob} from offset {@code start} (a resumed transfer), reporting
+   * {@link #progress} as the offset its bytes reach. Closing it closes {@code in}.
+   */
+  default InputStream watching(InputStream in, Descriptor blob, long start) {
+    return new ProgressStream(in, this, blob, start);
   }
 }

@@ -121,7 +121,7 @@ final class BlobFetcher {
         }
         long before = writer.offset();
         try {
-          copy(new ProgressStream(in, blob, before, listener), writer);
+          copy(listener.watching(in, blob, before), writer);
         } finally {
           bytes.addAndGet(writer.offset() - before);
         }

@@ -12,7 +12,6 @@ import dev.strata.core.oci.OciJson;
 import dev.strata.core.transfer.TransferListener;
 import dev.strata.distribution.ImageDestination;
 import dev.strata.distribution.PushResult;
-import dev.strata.distribution.internal.pull.ProgressStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -110,16 +109,18 @@ public final class PushJob {
   private InputStream open(Descriptor b, long offset) throws IOException {
     BlobReader reader = content.reader(b.digest());
     InputStream in = reader.stream(offset, reader.size() - offset);
-    return new ProgressStream(in, b, offset, listener) {
-      @Override
-      public void close() throws IOException {
-        try {
-          super.close();
-        } finally {
-          reader.close();
-        }
-      }
-    };
+    InputStream closingReader =
+        new java.io.FilterInputStream(in) {
+          @Override
+          public void close() throws IOException {
+            try {
+              super.close();
+            } finally {
+              reader.close();
+            }
+          }
+        };
+    return listener.watching(closingReader, b, offset);
   }
 
   private byte[] read(Descriptor d) throws IOException {

@@ -14,9 +14,15 @@ public final class ProgressStream extends FilterInputStream {
 
   /** Wraps {@code in}, whose bytes are {@code blob}'s from its start, reporting to {@code listener}. */
   public ProgressStream(InputStream in, TransferListener listener, Descriptor blob) {
+    this(in, listener, blob, 0);
+  }
+
+  /** Wraps {@code in}, whose bytes are {@code blob}'s from offset {@code start}. */
+  public ProgressStream(InputStream in, TransferListener listener, Descriptor blob, long start) {
     super(in);
     this.listener = listener;
     this.blob = blob;
+    this.done = start;
   }
 
   @Override
