@@ -1,7 +1,6 @@
 package dev.strata.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -17,14 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 class MainJobFlowTest {
   @TempDir Path dir;
 
-  private static void requireRoot() {
-    boolean root = "root".equals(System.getProperty("user.name"));
-    if (!root && "true".equals(System.getenv("CI"))) {
-      Assertions.fail("mounting needs root, and CI=true forbids skipping");
-    }
-    assumeTrue(root, "mounting needs root");
-  }
-
   private CliRunner.Result strata(String... args) {
     String[] full = new String[args.length + 2];
     full[0] = "--root";
@@ -37,7 +28,7 @@ class MainJobFlowTest {
 
   @Test
   void fromDirUnpackMountChangeCommitExport_worksVerbByVerb() throws Exception {
-    requireRoot();
+    RequiresRoot.check("mounting");
     Path source = Files.createDirectories(dir.resolve("source/etc"));
     Files.writeString(source.resolve("motd"), "hello\n");
     String base = strata("image", "from-dir", dir.resolve("source").toString(), "example.com/flow:base").out().trim();
