@@ -42,7 +42,7 @@ final class CommitCommand implements Callable<Integer> {
         Snapshotter snapshots = Snapshotters.open(storage, snapshotter)) {
       CommitResult result;
       try {
-        result = new ImageCommitter(storage, snapshots).commit(key, name, writing.options());
+        result = new ImageCommitter(storage, snapshots).reportingTo(writing.progress()).commit(key, name, writing.options());
       } catch (FailedPreconditionException e) {
         throw imageGone(snapshots, e);
       }

@@ -37,7 +37,7 @@ final class FromDirCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try (Storage storage = image.strata.openStorage();
         Snapshotter snapshots = Snapshotters.open(storage, Snapshotters.DEFAULT)) {
-      CommitResult result = new ImageCommitter(storage, snapshots).fromDirectory(dir, name, writing.options());
+      CommitResult result = new ImageCommitter(storage, snapshots).reportingTo(writing.progress()).fromDirectory(dir, name, writing.options());
       writing.print(spec.commandLine().getOut(), result);
     }
     return 0;

@@ -1,6 +1,8 @@
 package dev.strata.cli;
 
+import dev.strata.core.oci.Descriptor;
 import dev.strata.overlay.changeset.Compression;
+import dev.strata.snapshot.commit.CommitListener;
 import dev.strata.snapshot.commit.CommitOptions;
 import dev.strata.snapshot.commit.CommitResult;
 import java.io.PrintWriter;
@@ -34,6 +36,33 @@ final class LayerWriting {
       options = options.withLease(lease);
     }
     return message == null ? options : options.withComment(message);
+  }
+
+  /**
+   * A meter of the layer being written on a terminal ("Writing layer  3.0 MiB  1.5 MiB/s"; its size
+   * is known only at the end), leaving "Writing layer 0123456789ab done  3.0 MiB"; silent on a
+   * pipe, and under {@code --json}.
+   */
+  CommitListener progress() {
+    Progress progress = Progress.stderr(json);
+    return new CommitListener() {
+      private Progress.Item item;
+
+      @Override
+      public void started() {
+        item = progress.start("Writing layer", -1);
+      }
+
+      @Override
+      public void written(long bytes) {
+        item.update(bytes);
+      }
+
+      @Override
+      public void finished(Descriptor layer) {
+        item.done(ImageDetails.shortId(layer.digest()) + " done  " + Output.bytes(layer.size()));
+      }
+    };
   }
 
   void print(PrintWriter out, CommitResult result) {

@@ -60,12 +60,26 @@ public final class ImageCommitter {
 
   private final Storage storage;
   private final Snapshotter snapshotter;
+  private final CommitListener listener;
   private final LayerDiffer differ = LayerDiffer.create();
 
   /** A committer writing into {@code storage}, reading trees of {@code snapshotter}. */
   public ImageCommitter(Storage storage, Snapshotter snapshotter) {
+    this(storage, snapshotter, CommitListener.NONE);
+  }
+
+  private ImageCommitter(Storage storage, Snapshotter snapshotter, CommitListener listener) {
     this.storage = storage;
     this.snapshotter = snapshotter;
+    this.listener = listener;
+  }
+
+  /**
+   * This committer, telling {@code listener} when the new layer starts, how many of its bytes are
+   * written, and what it became.
+   */
+  public ImageCommitter reportingTo(CommitListener listener) {
+    return new ImageCommitter(storage, snapshotter, listener);
   }
 
   /**
@@ -143,13 +157,15 @@ public final class ImageCommitter {
         diffOptions = diffOptions.withSourceDateEpoch(options.sourceDateEpoch().get());
       }
       DiffResult diff;
+      listener.started();
       try (ContentWriter writer = work.writer(work.leaseId() + "-layer")) {
-        diff = source.write(new WriterStream(writer), diffOptions);
+        diff = source.write(new WriterStream(writer, listener), diffOptions);
         work.protect(LeaseResource.content(diff.digest()));
         writer.commit(diff.size(), diff.digest());
       }
       String layerType = base.docker() ? dockerLayerType(compression) : diff.mediaType();
       Descriptor layer = new Descriptor(layerType, diff.digest(), diff.size());
+      listener.finished(layer);
 
       Instant created = options.sourceDateEpoch().orElse(storage.config().clock().instant());
       ObjectNode config = base.config().deepCopy();
@@ -224,22 +240,30 @@ public final class ImageCommitter {
     }
   }
 
-  /** A content writer seen as an output stream; closing it leaves the writer to its owner. */
+  /**
+   * A content writer seen as an output stream, telling {@code listener} the bytes written; closing
+   * it leaves the writer to its owner.
+   */
   private static final class WriterStream extends OutputStream {
     private final ContentWriter writer;
+    private final CommitListener listener;
+    private long written;
 
-    WriterStream(ContentWriter writer) {
+    WriterStream(ContentWriter writer, CommitListener listener) {
       this.writer = writer;
+      this.listener = listener;
     }
 
     @Override
     public void write(int b) throws IOException {
-      writer.write(new byte[] {(byte) b}, 0, 1);
+      write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
       writer.write(b, off, len);
+      written += len;
+      listener.written(written);
     }
   }
 }

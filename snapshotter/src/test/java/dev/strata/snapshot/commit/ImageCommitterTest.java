@@ -117,6 +117,36 @@ class ImageCommitterTest {
   }
 
   @Test
+  void aListener_hearsTheLayerStart_itsBytesAsWritten_andWhatItBecame() throws IOException {
+    byte[] noise = new byte[1 << 20];
+    new java.util.Random(1).nextBytes(noise);
+    Files.write(source.resolve("noise"), noise);
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Long> written = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CommitListener listener = new CommitListener() {
+      @Override
+      public void started() {
+        events.add("started");
+      }
+
+      @Override
+      public void written(long bytes) {
+        written.add(bytes);
+      }
+
+      @Override
+      public void finished(dev.strata.core.oci.Descriptor layer) {
+        events.add("finished " + layer.digest());
+      }
+    };
+    try (Snapshotter snapshots = Snapshotters.open(storage, "overlay")) {
+      CommitResult result = new ImageCommitter(storage, snapshots).reportingTo(listener).fromDirectory(source, "example.com/dir:1", CommitOptions.defaults());
+      assertThat(events).containsExactly("started", "finished " + result.layer().digest());
+      assertThat(written).isSorted().hasSizeGreaterThan(1).last().isEqualTo(result.layer().size());
+    }
+  }
+
+  @Test
   void commit_ofAView_isRefused() throws IOException {
     try (Snapshotter snapshots = Snapshotters.open(storage, "overlay")) {
       snapshots.prepare("a", Optional.empty());
