@@ -7,8 +7,9 @@ import java.util.Optional;
 /**
  * How a new layer and image are written.
  *
- * @param compression the layer's compression; zstd by default (gzip for a Docker-format base,
- *     whose schema has no zstd layers)
+ * @param compression the layer's compression; gzip by default, which every peer reads (umoci
+ *     0.4.7, Docker before 23 and many scanners refuse zstd layers); zstd is written as gzip on a
+ *     Docker-format base, whose schema has no zstd layers
  * @param sourceDateEpoch when present, times newer than it are written as it, and it is the
  *     image's creation time (reproducible builds, SOURCE_DATE_EPOCH)
  * @param comment the history entry's comment, if any
@@ -18,9 +19,9 @@ import java.util.Optional;
 public record CommitOptions(
     Compression compression, Optional<Instant> sourceDateEpoch, Optional<String> comment, Optional<String> lease) {
 
-  /** zstd, real times, no comment. */
+  /** gzip, real times, no comment, no lease of the caller's. */
   public static CommitOptions defaults() {
-    return new CommitOptions(Compression.ZSTD, Optional.empty(), Optional.empty(), Optional.empty());
+    return new CommitOptions(Compression.GZIP, Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   /** These options with {@code compression}. */
