@@ -1,6 +1,9 @@
 package dev.strata.cli;
 
 import dev.strata.core.Storage;
+import dev.strata.core.error.FailedPreconditionException;
+import dev.strata.core.error.InvalidArgumentException;
+import dev.strata.core.error.NotFoundException;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.Snapshotters;
 import java.io.IOException;
@@ -35,6 +38,38 @@ final class AllSnapshotters implements AutoCloseable {
   /** The open backends. */
   List<Snapshotter> list() {
     return snapshotters;
+  }
+
+  /** The backend {@code name}, as {@code --snapshotter} names it; refused when there is none. */
+  Snapshotter named(String name) {
+    return snapshotters.stream()
+        .filter(s -> s.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new InvalidArgumentException(name, "unknown snapshotter " + name + " (have: " + String.join(", ", Snapshotters.names()) + ")"));
+  }
+
+  /**
+   * The one backend that has a snapshot {@code key}, so that a command on a snapshot needs no
+   * {@code --snapshotter} (a {@code mount --snapshotter native --rw} is committed by its key alone).
+   *
+   * @throws NotFoundException when no backend has it
+   * @throws FailedPreconditionException when several have it (then {@code --snapshotter} says which)
+   */
+  Snapshotter holding(String key) throws IOException {
+    List<Snapshotter> holders = new ArrayList<>();
+    for (Snapshotter s : snapshotters) {
+      if (s.find(key).isPresent()) {
+        holders.add(s);
+      }
+    }
+    if (holders.isEmpty()) {
+      throw new NotFoundException(key, "no snapshot " + key + " in any backend (" + String.join(", ", Snapshotters.names()) + ")");
+    }
+    if (holders.size() > 1) {
+      throw new FailedPreconditionException(
+          key, "snapshot " + key + " exists in the backends " + String.join(" and ", holders.stream().map(Snapshotter::name).toList()) + ": say which with --snapshotter");
+    }
+    return holders.get(0);
   }
 
   @Override

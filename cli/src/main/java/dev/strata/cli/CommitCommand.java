@@ -4,7 +4,6 @@ import dev.strata.core.Storage;
 import dev.strata.core.error.FailedPreconditionException;
 import dev.strata.snapshot.SnapshotInfo;
 import dev.strata.snapshot.Snapshotter;
-import dev.strata.snapshot.Snapshotters;
 import dev.strata.snapshot.commit.CommitResult;
 import dev.strata.snapshot.commit.ImageCommitter;
 import java.util.concurrent.Callable;
@@ -31,15 +30,16 @@ final class CommitCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "NEW-NAME", description = "Name of the new image.")
   String name;
 
-  @Option(names = "--snapshotter", description = "Backend: overlay (default) or native.")
-  String snapshotter = Snapshotters.DEFAULT;
+  @Option(names = "--snapshotter", description = "Backend (default: the one that has KEY).")
+  String snapshotter;
 
   @Mixin LayerWriting writing;
 
   @Override
   public Integer call() throws Exception {
     try (Storage storage = strata.openStorage();
-        Snapshotter snapshots = Snapshotters.open(storage, snapshotter)) {
+        AllSnapshotters all = AllSnapshotters.open(storage)) {
+      Snapshotter snapshots = snapshotter == null ? all.holding(key) : all.named(snapshotter);
       CommitResult result;
       try {
         result = new ImageCommitter(storage, snapshots).reportingTo(writing.progress()).commit(key, name, writing.options());

@@ -53,7 +53,7 @@ final class UmountCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         if (System.console() != null && System.console().isTerminal()) {
           String backend = done.snapshotter().name().equals(Snapshotters.DEFAULT) ? "" : " --snapshotter " + done.snapshotter().name();
-          System.err.println("Changes kept in " + key + ". Next: strata commit" + backend + " " + key
+          System.err.println("Changes kept in " + key + ". Next: strata commit " + key
               + " NEW-NAME (a new image), or strata snapshot" + backend + " rm " + key + " (drop them).");
         }
       }

@@ -157,6 +157,20 @@ class MountCommandTest {
   }
 
   @Test
+  void commit_ofANativeRwMount_findsTheBackendByItself() throws IOException {
+    Path mnt = dir.resolve("mnt");
+    mount("mount", "--snapshotter", "native", "--rw", "example.com/m:1", mnt.toString());
+    Files.writeString(mnt.resolve("etc/motd"), "changed\n");
+    String key = ok("umount", mnt.toString()).out().trim();
+    mounted.remove(mnt);
+    ok("commit", key, "example.com/m:2");
+    Path again = dir.resolve("again");
+    mount("mount", "example.com/m:2", again.toString());
+    assertThat(again.resolve("etc/motd")).hasContent("changed");
+    assertThat(fails("commit", "no-such-key", "example.com/m:3")).contains("no snapshot no-such-key in any backend");
+  }
+
+  @Test
   void umount_saysNotMountedAndBusy_inWords() throws IOException {
     Path idle = Files.createDirectories(dir.resolve("idle"));
     assertThat(fails("umount", idle.toString())).contains(idle + " is not mounted");
