@@ -6,6 +6,8 @@ package dev.strata.distribution;
  * source, never the secret).
  */
 public class RegistryAuthException extends RegistryException {
+  private static final long serialVersionUID = 1L;
+
   /** Creates the error; {@code credentials} describes what was sent, such as "no credentials". */
   public RegistryAuthException(String registry, String repository, String action, String credentials) {
     super(

@@ -8,6 +8,8 @@ import dev.strata.core.error.FailedPreconditionException;
  * names the request and the registry's answer, never a credential.
  */
 public class RegistryException extends FailedPreconditionException {
+  private static final long serialVersionUID = 1L;
+
   private final String registry;
   private final String repository;
 

@@ -7,6 +7,8 @@ import dev.strata.core.error.NotFoundException;
  * asked for, such as {@code host/repo:tag} or a blob digest.
  */
 public class RegistryNotFoundException extends NotFoundException {
+  private static final long serialVersionUID = 1L;
+
   /** Creates the error about {@code subject}; the message names the registry and repository. */
   public RegistryNotFoundException(String subject, String message) {
     super(subject, message);

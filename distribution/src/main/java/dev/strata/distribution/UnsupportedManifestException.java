@@ -8,6 +8,8 @@ import dev.strata.core.oci.UnsupportedMediaTypeException;
  * digests cannot be kept. The subject is the reference.
  */
 public class UnsupportedManifestException extends UnsupportedMediaTypeException {
+  private static final long serialVersionUID = 1L;
+
   /** Creates the error for {@code reference} served as {@code mediaType}. */
   public UnsupportedManifestException(String reference, String mediaType, String advice) {
     super(reference, mediaType, advice);

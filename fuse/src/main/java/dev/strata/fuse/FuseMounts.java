@@ -59,7 +59,8 @@ public final class FuseMounts {
   public void mountNew(Snapshotter snapshotter, String key, String parent, Map<String, String> labels, Path target)
       throws IOException {
     boolean create = SnapshotMounter.checkMountPoint(target);
-    try (FileLock lock = lock(snapshotter, key)) {
+    FileLock lock = lock(snapshotter, key);
+    try (lock) {
       Map<String, String> all = new TreeMap<>(labels);
       all.put(SnapshotMounter.TARGET_LABEL, target.toString());
       all.put(FUSE_LABEL, "ro");

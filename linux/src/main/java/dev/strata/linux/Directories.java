@@ -20,6 +20,7 @@ public final class Directories {
   private static final long D_NAME = 19;
 
   /** The names in directory {@code dir}, without "." and "..", as byte strings. */
+  @SuppressWarnings("restricted") // sizes readdir's struct dirent, which libc owns, to read d_name
   public static List<String> list(Fd dir, String subject) throws IOException {
     Fd own =
         Posix.openat(dir, ".", Posix.O_RDONLY | Posix.O_DIRECTORY | Posix.O_CLOEXEC, 0, subject);

@@ -47,6 +47,7 @@ public final class Errno {
   public static final int ENODATA = 61;
   public static final int EOPNOTSUPP = 95;
 
+  @SuppressWarnings("restricted") // bound outside Libc.bind: strerrordesc_np sets no errno to capture
   private static final @Nullable MethodHandle STRERRORDESC_NP =
       Linker.nativeLinker()
           .defaultLookup()
@@ -69,6 +70,7 @@ public final class Errno {
     return text.isEmpty() ? "error " + errno : text.substring(0, 1).toLowerCase(Locale.ROOT) + text.substring(1);
   }
 
+  @SuppressWarnings("restricted") // strerrordesc_np returns a NUL-terminated static string of libc's
   private static @Nullable String fromLibc(int errno) {
     if (STRERRORDESC_NP == null) {
       return null;

@@ -65,6 +65,7 @@ final class Libc {
   }
 
   /** Binds the variadic {@code name}, whose variadic arguments start at {@code firstVariadic}. */
+  @SuppressWarnings("restricted") // the one place libc functions are bound; callers need native access
   static Function bind(String name, FunctionDescriptor descriptor, int firstVariadic) {
     Linker.Option errno = Linker.Option.captureCallState("errno");
     Linker.Option[] options =

@@ -36,7 +36,7 @@ public record AuthFile(Path path) {
       return Optional.empty();
     }
     JsonNode root = read();
-    Iterator<Map.Entry<String, JsonNode>> auths = root.path("auths").fields();
+    Iterator<Map.Entry<String, JsonNode>> auths = root.path("auths").properties().iterator();
     while (auths.hasNext()) {
       Map.Entry<String, JsonNode> e = auths.next();
       String auth = e.getValue().path("auth").asText("");
@@ -44,7 +44,7 @@ public record AuthFile(Path path) {
         return Optional.of(decode(auth, e.getKey()));
       }
     }
-    Iterator<Map.Entry<String, JsonNode>> helpers = root.path("credHelpers").fields();
+    Iterator<Map.Entry<String, JsonNode>> helpers = root.path("credHelpers").properties().iterator();
     while (helpers.hasNext()) {
       Map.Entry<String, JsonNode> e = helpers.next();
       if (matches(e.getKey(), registry)) {

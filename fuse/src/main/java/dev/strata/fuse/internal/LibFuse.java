@@ -17,6 +17,7 @@ import java.lang.invoke.MethodHandle;
  * FFM API, and the layouts of the structs it passes. Offsets are those of the C structs on LP64
  * glibc; each is cited beside its constant. Nothing here is compiled C.
  */
+@SuppressWarnings("restricted") // the one door to libfuse3: binds its functions and libfuse's upcalls
 final class LibFuse {
   private LibFuse() {}
 

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * every callback replies exactly once and never lets an exception reach native code (an
  * exception in an upcall would end the JVM).
  */
+@SuppressWarnings("restricted") // sizes the C buffers and structs libfuse hands each operation
 final class UnionOps {
   /** Layers never change while mounted: the kernel may keep entries and attributes for a day. */
   static final double TIMEOUT_SECONDS = 86_400;

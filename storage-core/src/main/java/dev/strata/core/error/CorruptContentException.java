@@ -5,6 +5,8 @@ package dev.strata.core.error;
  * cannot be decoded. The subject names the blob. {@code strata fsck} reports and repairs these.
  */
 public class CorruptContentException extends FailedPreconditionException {
+  private static final long serialVersionUID = 1L;
+
   /** Creates the error; {@code message} names {@code subject}. */
   public CorruptContentException(String subject, String message) {
     super(subject, message);

@@ -6,6 +6,8 @@ package dev.strata.core.error;
  * subject names the layer.
  */
 public class DecompressionLimitException extends FailedPreconditionException {
+  private static final long serialVersionUID = 1L;
+
   private final long limit;
 
   /** Creates the error for {@code subject}, whose output passed {@code limit} bytes. */

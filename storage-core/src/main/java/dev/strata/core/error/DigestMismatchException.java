@@ -5,6 +5,8 @@ package dev.strata.core.error;
  * verified read of a stored blob. The subject is the expected digest.
  */
 public class DigestMismatchException extends FailedPreconditionException {
+  private static final long serialVersionUID = 1L;
+
   private final String actual;
 
   /** Creates the error for content expected as {@code expected} that hashed to {@code actual}. */

@@ -5,6 +5,8 @@ package dev.strata.core.error;
  * its digest, a ref is in use, a snapshot still has children.
  */
 public non-sealed class FailedPreconditionException extends StrataException {
+  private static final long serialVersionUID = 1L;
+
   /** Creates the error; {@code message} names {@code subject}. */
   public FailedPreconditionException(String subject, String message) {
     super(subject, message);

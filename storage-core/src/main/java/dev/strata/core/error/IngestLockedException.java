@@ -5,6 +5,8 @@ package dev.strata.core.error;
  * ref. Retry after the other writer closes, or pick another ref.
  */
 public class IngestLockedException extends FailedPreconditionException {
+  private static final long serialVersionUID = 1L;
+
   /** Creates the error for {@code ref}. */
   public IngestLockedException(String ref) {
     super(ref, "ingest ref " + ref + " is in use by another writer");

@@ -2,6 +2,8 @@ package dev.strata.core.error;
 
 /** Content did not have the size it was expected to have. The subject is the digest or ref. */
 public class SizeMismatchException extends FailedPreconditionException {
+  private static final long serialVersionUID = 1L;
+
   private final long expected;
   private final long actual;
 

@@ -12,6 +12,7 @@ public abstract sealed class StrataException extends RuntimeException
         AlreadyExistsException,
         FailedPreconditionException,
         InvalidArgumentException {
+  private static final long serialVersionUID = 1L;
 
   private final String subject;
 

@@ -8,6 +8,9 @@ import java.util.List;
  * user can give a longer prefix or a name.
  */
 public final class AmbiguousImageReferenceException extends InvalidArgumentException {
+  private static final long serialVersionUID = 1L;
+
+  @SuppressWarnings("serial") // List.copyOf's lists are serializable; List does not say so
   private final List<String> matches;
 
   /** Creates the error for {@code reference}, which matched the images named {@code matches}. */

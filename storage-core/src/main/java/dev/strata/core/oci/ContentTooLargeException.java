@@ -7,6 +7,8 @@ import dev.strata.core.error.InvalidArgumentException;
  * strata reads into memory. The subject names the blob or file.
  */
 public class ContentTooLargeException extends InvalidArgumentException {
+  private static final long serialVersionUID = 1L;
+
   private final long size;
   private final long limit;
 

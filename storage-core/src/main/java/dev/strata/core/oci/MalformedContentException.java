@@ -9,6 +9,8 @@ import dev.strata.core.error.InvalidArgumentException;
  * the file.
  */
 public class MalformedContentException extends InvalidArgumentException {
+  private static final long serialVersionUID = 1L;
+
   /** Creates the error; {@code message} names {@code subject}. */
   public MalformedContentException(String subject, String message) {
     super(subject, message);

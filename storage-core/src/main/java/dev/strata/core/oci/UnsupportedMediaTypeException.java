@@ -7,6 +7,8 @@ import dev.strata.core.error.InvalidArgumentException;
  * type strata does not know. The subject is the blob's digest; {@link #mediaType()} the type.
  */
 public class UnsupportedMediaTypeException extends InvalidArgumentException {
+  private static final long serialVersionUID = 1L;
+
   private final String mediaType;
 
   /** Creates the error for the blob {@code subject} of type {@code mediaType}. */

@@ -8,6 +8,8 @@ import dev.strata.core.error.InvalidArgumentException;
  * or the member.
  */
 public class MalformedArchiveException extends InvalidArgumentException {
+  private static final long serialVersionUID = 1L;
+
   /** Creates the error; {@code message} names {@code subject}. */
   public MalformedArchiveException(String subject, String message) {
     super(subject, message);

@@ -7,6 +7,8 @@ package dev.strata.core.transfer;
  * layout.
  */
 public class NotRegularFileException extends MalformedArchiveException {
+  private static final long serialVersionUID = 1L;
+
   /** Creates the error for {@code path} in {@code source}, which is a {@code kind}. */
   public NotRegularFileException(String path, String source, String kind) {
     super(path, path + " in " + source + " is a " + kind + ", not a regular file");

@@ -5,6 +5,8 @@ package dev.strata.core.transfer;
  * through a symbolic link. The subject is the path as the archive wrote it.
  */
 public class UnsafePathException extends MalformedArchiveException {
+  private static final long serialVersionUID = 1L;
+
   /** Creates the error for {@code path} in {@code source}. */
   public UnsafePathException(String path, String source, String why) {
     super(path, "unsafe path '" + path + "' in " + source + ": " + why);

@@ -89,6 +89,7 @@ final class BlobFetcher {
    *
    * @return whether they were written
    */
+  @SuppressWarnings("try") // a resumed writer is closed in its try: the store aborts only a closed ingest
   boolean fetchBytes(Descriptor blob, byte[] bytes, Map<String, String> labels) throws IOException {
     while (true) {
       if (present(blob, labels)) {
