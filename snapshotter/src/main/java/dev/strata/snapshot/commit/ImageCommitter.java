@@ -1,7 +1,5 @@
 package dev.strata.snapshot.commit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.core.Storage;
@@ -19,6 +17,7 @@ import dev.strata.core.lease.WorkSpec;
 import dev.strata.core.oci.Descriptor;
 import dev.strata.core.oci.Manifest;
 import dev.strata.core.oci.MediaTypes;
+import dev.strata.core.oci.OciJson;
 import dev.strata.core.oci.Platform;
 import dev.strata.overlay.changeset.Compression;
 import dev.strata.overlay.changeset.DiffOptions;
@@ -55,7 +54,6 @@ import java.util.Optional;
  * after a kill the next collection or commit removes it.
  */
 public final class ImageCommitter {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration LEASE_EXPIRY = Duration.ofHours(1);
 
   private final Storage storage;
@@ -115,17 +113,9 @@ public final class ImageCommitter {
   }
 
   /** The image a commit builds on: its manifest and config, or nothing. */
-  private record Base(Optional<Manifest> manifest, ObjectNode config) {
+  private record Base(Optional<Manifest> manifest, Optional<ObjectNode> config) {
     static Base empty() {
-      ObjectNode config = JSON.createObjectNode();
-      Platform host = Platform.host();
-      config.put("architecture", host.architecture());
-      config.put("os", host.os());
-      config.putObject("config");
-      ObjectNode rootfs = config.putObject("rootfs");
-      rootfs.put("type", "layers");
-      rootfs.putArray("diff_ids");
-      return new Base(Optional.empty(), config);
+      return new Base(Optional.empty(), Optional.empty());
     }
 
     boolean docker() {
@@ -144,9 +134,9 @@ public final class ImageCommitter {
             .findFirst()
             .orElseThrow(() -> new FailedPreconditionException(config.digest().toString(), "no manifest refers to config " + config.digest()));
     byte[] manifestBytes = read(manifestInfo.digest());
-    String mediaType = JSON.readTree(manifestBytes).path("mediaType").asText(MediaTypes.OCI_MANIFEST);
+    String mediaType = OciJson.parseObject(manifestBytes, "manifest " + manifestInfo.digest()).path("mediaType").asText(MediaTypes.OCI_MANIFEST);
     Manifest manifest = Manifest.parse(manifestBytes, mediaType, manifestInfo.digest().toString());
-    return new Base(Optional.of(manifest), (ObjectNode) JSON.readTree(read(config.digest())));
+    return new Base(Optional.of(manifest), Optional.of((ObjectNode) OciJson.parseObject(read(config.digest()), "config " + config.digest())));
   }
 
   private CommitResult write(String name, Base base, CommitOptions options, String createdBy, LayerSource source) throws IOException {
@@ -168,7 +158,8 @@ public final class ImageCommitter {
       listener.finished(layer);
 
       Instant created = options.sourceDateEpoch().orElse(storage.config().clock().instant());
-      ObjectNode config = base.config().deepCopy();
+      // the base's configuration keeps its fields and their order; a new one is in the spec's
+      ObjectNode config = base.config().map(ObjectNode::deepCopy).orElseGet(() -> OciJson.newConfig(Platform.host(), created));
       config.put("created", created.toString());
       ObjectNode rootfs = config.has("rootfs") ? (ObjectNode) config.get("rootfs") : config.putObject("rootfs");
       rootfs.put("type", "layers");
@@ -179,14 +170,14 @@ public final class ImageCommitter {
       entry.put("created", created.toString());
       entry.put("created_by", createdBy);
       options.comment().ifPresent(c -> entry.put("comment", c));
-      byte[] configBytes = JSON.writeValueAsBytes(config);
+      byte[] configBytes = OciJson.write(config);
       String configType = base.docker() ? MediaTypes.DOCKER_CONFIG : MediaTypes.OCI_CONFIG;
       Descriptor configDescriptor = put(work, configBytes, configType, Map.of());
 
       List<Descriptor> layers = new ArrayList<>(base.manifest().map(Manifest::layers).orElse(List.of()));
       layers.add(layer);
       String manifestType = base.docker() ? MediaTypes.DOCKER_MANIFEST : MediaTypes.OCI_MANIFEST;
-      byte[] manifestBytes = manifestJson(manifestType, configDescriptor, layers);
+      byte[] manifestBytes = OciJson.manifest(manifestType, configDescriptor, layers);
       Descriptor manifest =
           put(work, manifestBytes, manifestType, GcLabels.forManifest(configDescriptor.digest(), layers.stream().map(Descriptor::digest).toList()));
       storage.images().putAll(List.of(new NewImage(name, manifest)));
@@ -196,32 +187,6 @@ public final class ImageCommitter {
 
   private static String dockerLayerType(Compression compression) {
     return compression == Compression.NONE ? MediaTypes.DOCKER_LAYER : MediaTypes.DOCKER_LAYER_GZIP;
-  }
-
-  private static byte[] manifestJson(String mediaType, Descriptor config, List<Descriptor> layers) throws IOException {
-    ObjectNode manifest = JSON.createObjectNode();
-    manifest.put("schemaVersion", 2);
-    manifest.put("mediaType", mediaType);
-    manifest.set("config", descriptorJson(config));
-    ArrayNode array = manifest.putArray("layers");
-    layers.forEach(l -> array.add(descriptorJson(l)));
-    return JSON.writeValueAsBytes(manifest);
-  }
-
-  private static JsonNode descriptorJson(Descriptor d) {
-    ObjectNode node = JSON.createObjectNode();
-    node.put("mediaType", d.mediaType());
-    node.put("digest", d.digest().toString());
-    node.put("size", d.size());
-    if (!d.annotations().isEmpty()) {
-      ObjectNode annotations = node.putObject("annotations");
-      d.annotations().forEach(annotations::put);
-    }
-    if (!d.urls().isEmpty()) {
-      ArrayNode urls = node.putArray("urls");
-      d.urls().forEach(urls::add);
-    }
-    return node;
   }
 
   private Descriptor put(LeasedWork work, byte[] bytes, String mediaType, Map<String, String> labels) throws IOException {

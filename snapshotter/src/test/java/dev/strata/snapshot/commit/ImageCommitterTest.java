@@ -109,6 +109,14 @@ class ImageCommitterTest {
       CommitResult first = committer.fromDirectory(source, "example.com/dir:1", CommitOptions.defaults());
       CommitResult second = committer.fromDirectory(source, "example.com/dir:2", CommitOptions.defaults());
       assertThat(second.manifest()).isEqualTo(first.manifest());
+      // written by OciJson in the image-spec's field order (v1.Image, v1.Manifest), as umoci writes
+      Manifest manifest = Manifest.parse(blob(first.manifest().digest()), MediaTypes.OCI_MANIFEST, "new");
+      var config = dev.strata.core.oci.OciJson.parseObject(blob(manifest.config().digest()), "config");
+      List<String> keys = new java.util.ArrayList<>();
+      config.fieldNames().forEachRemaining(keys::add);
+      assertThat(keys).containsExactly("created", "architecture", "os", "config", "rootfs", "history");
+      assertThat(new String(blob(first.manifest().digest()), java.nio.charset.StandardCharsets.UTF_8))
+          .startsWith("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":");
       String top = new Unpacker(storage, snapshots).unpack("example.com/dir:1", PlatformMatcher.host()).topChainId().toString();
       Path view = mount(snapshots.view("look", Optional.of(top), Map.of()));
       assertThat(view.resolve("bin/tool")).hasContent("#!/bin/sh\necho hi");

@@ -1,8 +1,6 @@
 package dev.strata.core.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,11 +62,6 @@ public record ImageIndex(
    * the image-spec's field order, the same bytes for the same list.
    */
   public static byte[] layoutIndex(List<Descriptor> manifests) {
-    ObjectNode node = OciJson.object();
-    node.put("schemaVersion", 2);
-    node.put("mediaType", MediaTypes.OCI_INDEX);
-    ArrayNode array = node.putArray("manifests");
-    manifests.forEach(d -> array.add(OciJson.descriptorJson(d)));
-    return OciJson.write(node);
+    return OciJson.index(manifests);
   }
 }

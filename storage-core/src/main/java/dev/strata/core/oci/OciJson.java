@@ -20,6 +20,14 @@ import java.util.Optional;
  * Reading and writing the image-spec's JSON with the rules strata holds every document to:
  * bounded size, duplicate keys refused (two parsers must never see two different documents in the
  * same bytes), typed errors that name the document.
+ *
+ * <p>Every manifest, index and configuration strata creates is written here ({@link #manifest},
+ * {@link #index}, {@link #newConfig}), compact, in the field order of the specification's Go types
+ * (the order umoci, skopeo and containerd write): the image-spec's {@code v1.Manifest}, {@code
+ * v1.Index}, {@code v1.Image} and {@code v1.Descriptor}, and for a Docker schema 2 manifest
+ * docker/distribution's {@code schema2.Manifest} and {@code distribution.Descriptor} ({@code
+ * mediaType, size, digest}), so that strata's manifest of a docker-archive is skopeo's byte for
+ * byte. Documents read from elsewhere are never rewritten: their bytes are kept as they came.
  */
 public final class OciJson {
   /**
@@ -230,7 +238,79 @@ public final class OciJson {
     }
   }
 
-  /** Renders a descriptor with the field order of the image-spec's Go types. */
+  // ---- writers ----------------------------------------------------------------------------
+
+  /**
+   * The bytes of a manifest of type {@code mediaType} (OCI or Docker schema 2) referring to {@code
+   * config} and {@code layers}: {@code schemaVersion, mediaType, config, layers}, each descriptor
+   * in its schema's order. The same arguments give the same bytes.
+   */
+  public static byte[] manifest(String mediaType, Descriptor config, List<Descriptor> layers) {
+    boolean docker = MediaTypes.isDocker(mediaType);
+    ObjectNode node = object();
+    node.put("schemaVersion", 2);
+    node.put("mediaType", mediaType);
+    node.set("config", docker ? dockerDescriptorJson(config) : descriptorJson(config));
+    ArrayNode array = node.putArray("layers");
+    layers.forEach(l -> array.add(docker ? dockerDescriptorJson(l) : descriptorJson(l)));
+    return write(node);
+  }
+
+  /**
+   * The bytes of an OCI image index listing {@code manifests} (an image layout's {@code
+   * index.json}): {@code schemaVersion, mediaType, manifests}. The same list gives the same bytes.
+   */
+  public static byte[] index(List<Descriptor> manifests) {
+    ObjectNode node = object();
+    node.put("schemaVersion", 2);
+    node.put("mediaType", MediaTypes.OCI_INDEX);
+    ArrayNode array = node.putArray("manifests");
+    manifests.forEach(d -> array.add(descriptorJson(d)));
+    return write(node);
+  }
+
+  /**
+   * A new image configuration for {@code platform}, created at {@code created}, with no layers:
+   * {@code created, architecture, os, config, rootfs {type, diff_ids}, history}, the order of the
+   * image-spec's {@code v1.Image}. Callers append to {@code rootfs.diff_ids} and {@code history}
+   * and render it with {@link #write}.
+   */
+  public static ObjectNode newConfig(Platform platform, java.time.Instant created) {
+    ObjectNode config = object();
+    config.put("created", created.toString());
+    config.put("architecture", platform.architecture());
+    config.put("os", platform.os());
+    platform.osVersion().ifPresent(v -> config.put("os.version", v));
+    platform.variant().ifPresent(v -> config.put("variant", v));
+    config.putObject("config");
+    ObjectNode rootfs = config.putObject("rootfs");
+    rootfs.put("type", "layers");
+    rootfs.putArray("diff_ids");
+    config.putArray("history");
+    return config;
+  }
+
+  /** A descriptor in docker/distribution's order: {@code mediaType, size, digest, urls}. */
+  private static ObjectNode dockerDescriptorJson(Descriptor d) {
+    ObjectNode node = object();
+    node.put("mediaType", d.mediaType());
+    node.put("size", d.size());
+    node.put("digest", d.digest().toString());
+    if (!d.urls().isEmpty()) {
+      ArrayNode urls = node.putArray("urls");
+      d.urls().forEach(urls::add);
+    }
+    if (!d.annotations().isEmpty()) {
+      ObjectNode annotations = node.putObject("annotations");
+      new java.util.TreeMap<>(d.annotations()).forEach(annotations::put);
+    }
+    return node;
+  }
+
+  /**
+   * Renders a descriptor with the field order of the image-spec's Go types: {@code mediaType,
+   * digest, size, urls, annotations, platform, artifactType}.
+   */
   public static ObjectNode descriptorJson(Descriptor d) {
     ObjectNode node = object();
     node.put("mediaType", d.mediaType());
