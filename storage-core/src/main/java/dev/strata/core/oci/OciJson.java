@@ -296,6 +296,12 @@ public final class OciJson {
     node.put("mediaType", d.mediaType());
     node.put("size", d.size());
     node.put("digest", d.digest().toString());
+    putUrlsAndAnnotations(node, d);
+    return node;
+  }
+
+  /** {@code urls} and {@code annotations} (sorted by key), when there are any: both schemas' order. */
+  private static void putUrlsAndAnnotations(ObjectNode node, Descriptor d) {
     if (!d.urls().isEmpty()) {
       ArrayNode urls = node.putArray("urls");
       d.urls().forEach(urls::add);
@@ -304,7 +310,6 @@ public final class OciJson {
       ObjectNode annotations = node.putObject("annotations");
       new java.util.TreeMap<>(d.annotations()).forEach(annotations::put);
     }
-    return node;
   }
 
   /**
@@ -316,14 +321,7 @@ public final class OciJson {
     node.put("mediaType", d.mediaType());
     node.put("digest", d.digest().toString());
     node.put("size", d.size());
-    if (!d.urls().isEmpty()) {
-      ArrayNode urls = node.putArray("urls");
-      d.urls().forEach(urls::add);
-    }
-    if (!d.annotations().isEmpty()) {
-      ObjectNode annotations = node.putObject("annotations");
-      new java.util.TreeMap<>(d.annotations()).forEach(annotations::put);
-    }
+    putUrlsAndAnnotations(node, d);
     d.platform().ifPresent(p -> {
       ObjectNode platform = node.putObject("platform");
       platform.put("architecture", p.architecture());
