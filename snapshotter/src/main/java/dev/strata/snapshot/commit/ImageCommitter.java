@@ -3,9 +3,7 @@ package dev.strata.snapshot.commit;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.core.Storage;
-import dev.strata.core.content.ContentInfo;
 import dev.strata.core.content.ContentWriter;
-import dev.strata.core.content.LabelFilter;
 import dev.strata.core.content.ReadOption;
 import dev.strata.core.digest.Digest;
 import dev.strata.core.error.FailedPreconditionException;
@@ -26,6 +24,7 @@ import dev.strata.overlay.changeset.LayerDiffer;
 import dev.strata.snapshot.SnapshotInfo;
 import dev.strata.snapshot.SnapshotKind;
 import dev.strata.snapshot.Snapshotter;
+import dev.strata.snapshot.unpack.Unpacker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -91,7 +90,7 @@ public final class ImageCommitter {
     if (info.kind() != SnapshotKind.ACTIVE) {
       throw new FailedPreconditionException(key, "snapshot " + key + " is " + info.kind() + ": only an active snapshot can be committed to an image");
     }
-    Base base = info.parent().isPresent() ? baseOf(info.parent().get()) : Base.empty();
+    Base base = info.parent().isPresent() ? baseOf(key, info.parent().get()) : Base.empty();
     return write(name, base, options, "strata commit " + key, (out, diffOptions) -> SnapshotDiffer.diff(snapshotter, key, out, diffOptions));
   }
 
@@ -123,20 +122,33 @@ public final class ImageCommitter {
     }
   }
 
-  private Base baseOf(String parent) throws IOException {
-    String label = GcLabels.SNAPSHOT_PREFIX + snapshotter.name();
-    ContentInfo config =
-        storage.content().list(LabelFilter.labelEquals(label, parent)).stream()
-            .findFirst()
-            .orElseThrow(() -> new FailedPreconditionException(parent, "parent snapshot " + parent + " is the top of no unpacked image: unpack the image first"));
-    ContentInfo manifestInfo =
-        storage.content().list(LabelFilter.labelEquals(GcLabels.CONFIG, config.digest().toString())).stream()
-            .findFirst()
-            .orElseThrow(() -> new FailedPreconditionException(config.digest().toString(), "no manifest refers to config " + config.digest()));
-    byte[] manifestBytes = read(manifestInfo.digest());
-    String mediaType = OciJson.parseObject(manifestBytes, "manifest " + manifestInfo.digest()).path("mediaType").asText(MediaTypes.OCI_MANIFEST);
-    Manifest manifest = Manifest.parse(manifestBytes, mediaType, manifestInfo.digest().toString());
-    return new Base(Optional.of(manifest), Optional.of((ObjectNode) OciJson.parseObject(read(config.digest()), "config " + config.digest())));
+  /**
+   * The image {@code key}'s parent was unpacked from, through the edge the unpacker recorded on it
+   * ({@link Unpacker#MANIFEST_LABEL}); no scan of the store's labels.
+   */
+  private Base baseOf(String key, String parent) throws IOException {
+    String recorded = snapshotter.stat(parent).labels().get(Unpacker.MANIFEST_LABEL);
+    if (recorded == null) {
+      throw new FailedPreconditionException(
+          parent, "cannot commit snapshot " + key + ": its parent " + parent + " is the top of no unpacked image: strata unpack the image first");
+    }
+    Digest manifestDigest = Digest.parse(recorded);
+    byte[] manifestBytes = readOrGone(manifestDigest, key, parent, manifestDigest);
+    String mediaType = OciJson.parseObject(manifestBytes, "manifest " + manifestDigest).path("mediaType").asText(MediaTypes.OCI_MANIFEST);
+    Manifest manifest = Manifest.parse(manifestBytes, mediaType, manifestDigest.toString());
+    Digest config = manifest.config().digest();
+    return new Base(Optional.of(manifest), Optional.of((ObjectNode) OciJson.parseObject(readOrGone(config, key, parent, manifestDigest), "config " + config)));
+  }
+
+  /** Blob {@code digest} of the base image, or the error naming the snapshot and the missing image. */
+  private byte[] readOrGone(Digest digest, String key, String parent, Digest manifest) throws IOException {
+    if (storage.content().find(digest).isEmpty()) {
+      throw new FailedPreconditionException(
+          parent,
+          "cannot commit snapshot " + key + ": the image it was made from (manifest " + manifest + ") is no longer in the store"
+              + " (" + digest + " is missing): import and unpack that image again, or remove the snapshot");
+    }
+    return read(digest);
   }
 
   private CommitResult write(String name, Base base, CommitOptions options, String createdBy, LayerSource source) throws IOException {

@@ -53,11 +53,19 @@ import java.util.UUID;
  * </ol>
  *
  * Finally the config blob gets the label {@code strata.gc.ref.snapshot.BACKEND = top chain ID},
- * the edge the collector follows from an image to its snapshots.
+ * the edge the collector follows from an image to its snapshots, and the top snapshot the label
+ * {@link #MANIFEST_LABEL} naming the manifest, the edge back that {@code ImageCommitter} follows
+ * from a snapshot to the image it builds on (the last unpacked, when two images share a top).
  */
 public final class Unpacker {
   /** The content label linking an image's config to its top snapshot in a backend. */
   public static final String SNAPSHOT_LABEL_PREFIX = GcLabels.SNAPSHOT_PREFIX;
+
+  /**
+   * The label on an image's top snapshot naming the digest of the manifest unpacked into it; not
+   * a collector's edge (the image reaches the snapshot, not the other way round).
+   */
+  public static final String MANIFEST_LABEL = "strata.unpack.manifest";
 
   private static final Duration LEASE_EXPIRY = Duration.ofHours(1);
   /** Keys of the snapshots layers are applied in, before they are committed as their chain ID. */
@@ -134,6 +142,10 @@ public final class Unpacker {
               resolved.manifest().config().digest(),
               Map.of(SNAPSHOT_LABEL_PREFIX + snapshotter.name(), resolved.topChainId().toString()),
               List.of());
+      if (!layers.isEmpty()) {
+        snapshotter.updateLabels(
+            resolved.topChainId().toString(), Map.of(MANIFEST_LABEL, resolved.manifestDescriptor().digest().toString()), List.of());
+      }
       return new UnpackResult(resolved.topChainId(), layers.size(), applied, bytes);
     });
   }

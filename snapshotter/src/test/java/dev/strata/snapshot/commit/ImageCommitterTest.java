@@ -155,6 +155,36 @@ class ImageCommitterTest {
   }
 
   @Test
+  void unpack_recordsTheManifestOnTheTopSnapshot_andCommitFindsTheBaseThere() throws IOException {
+    try (Snapshotter snapshots = Snapshotters.open(storage, "native")) {
+      TestImages.create(storage, "example.com/base:1", List.of(layer("a", "1")));
+      String top = new Unpacker(storage, snapshots).unpack("example.com/base:1", PlatformMatcher.host()).topChainId().toString();
+      String manifest = storage.images().get("example.com/base:1").target().digest().toString();
+      assertThat(snapshots.stat(top).labels()).containsEntry(Unpacker.MANIFEST_LABEL, manifest);
+      snapshots.prepare("work", Optional.of(top));
+      CommitResult result = new ImageCommitter(storage, snapshots).commit("work", "example.com/base:2", CommitOptions.defaults());
+      Manifest made = Manifest.parse(blob(result.manifest().digest()), MediaTypes.OCI_MANIFEST, "new");
+      assertThat(made.layers()).hasSize(2);
+    }
+  }
+
+  @Test
+  void commit_whoseImageIsGone_namesTheSnapshotAndTheMissingManifest() throws IOException {
+    try (Snapshotter snapshots = Snapshotters.open(storage, "native")) {
+      TestImages.create(storage, "example.com/base:1", List.of(layer("a", "1")));
+      String top = new Unpacker(storage, snapshots).unpack("example.com/base:1", PlatformMatcher.host()).topChainId().toString();
+      dev.strata.core.digest.Digest manifest = storage.images().get("example.com/base:1").target().digest();
+      snapshots.prepare("work", Optional.of(top));
+      storage.images().delete("example.com/base:1");
+      storage.content().delete(manifest);
+      assertThatThrownBy(() -> new ImageCommitter(storage, snapshots).commit("work", "example.com/base:2", CommitOptions.defaults()))
+          .isInstanceOf(FailedPreconditionException.class)
+          .hasMessageContaining("cannot commit snapshot work")
+          .hasMessageContaining("manifest " + manifest);
+    }
+  }
+
+  @Test
   void commit_ofAView_isRefused() throws IOException {
     try (Snapshotter snapshots = Snapshotters.open(storage, "overlay")) {
       snapshots.prepare("a", Optional.empty());
