@@ -421,6 +421,7 @@ public abstract class DirectorySnapshotter implements SnapshotBackend {
    * @throws NotFoundException when there is no snapshot {@code key}
    * @throws FailedPreconditionException when {@code key} is not committed
    */
+  @Override
   public UnionView union(String key) throws IOException {
     List<Path> dirs = meta.metadata().read(txn -> {
       SnapshotRecord record = require(txn, key);

@@ -9,7 +9,7 @@ import dev.strata.core.oci.PlatformMatcher;
 import dev.strata.overlay.nio.UnionFileSystems;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.Snapshotters;
-import dev.strata.snapshot.internal.DirectorySnapshotter;
+import dev.strata.snapshot.spi.SnapshotBackend;
 import dev.strata.snapshot.unpack.Unpacker;
 import java.io.IOException;
 import java.nio.file.FileSystem;
@@ -49,17 +49,13 @@ public final class StrataFileSystems {
    * key) from the backend {@code snapshotter}.
    *
    * @throws NotFoundException when {@code name} is neither an image nor a snapshot
-   * @throws FailedPreconditionException when the snapshot is not committed, or the backend keeps
-   *     no directories to read
+   * @throws FailedPreconditionException when the snapshot is not committed
    * @throws InvalidArgumentException when there is no backend {@code snapshotter}
    */
   public static FileSystem open(Storage storage, String name, String snapshotter, PlatformMatcher platform)
       throws IOException {
     try (Snapshotter snapshots = Snapshotters.open(storage, snapshotter)) {
-      if (!(snapshots instanceof DirectorySnapshotter backend)) {
-        // every backend today keeps directories; a future one gets the union through the backend SPI
-        throw new FailedPreconditionException(snapshotter, "backend " + snapshotter + " has no layer directories to read");
-      }
+      SnapshotBackend backend = SnapshotBackend.of(snapshots);
       String key = image(storage, name).isPresent()
           ? new Unpacker(storage, snapshots).unpack(name, platform).topChainId().toString()
           : name;

@@ -4,6 +4,7 @@ import dev.strata.core.error.FailedPreconditionException;
 import dev.strata.core.error.InvalidArgumentException;
 import dev.strata.core.error.NotFoundException;
 import dev.strata.core.spi.ResourceOwner;
+import dev.strata.overlay.union.UnionView;
 import dev.strata.snapshot.Snapshotter;
 import java.io.IOException;
 
@@ -52,4 +53,14 @@ public interface SnapshotBackend extends Snapshotter {
 
   /** This backend as an owner of resources: its snapshots, for the collector, fsck and du. */
   ResourceOwner resources();
+
+  /**
+   * The read-only union of committed snapshot {@code key}'s chain, for mount-free reads (the
+   * java.nio view, FUSE). The caller closes it; the snapshot must stay (a lease or a root) while
+   * it is read.
+   *
+   * @throws NotFoundException when there is no snapshot {@code key}
+   * @throws FailedPreconditionException when {@code key} is not committed
+   */
+  UnionView union(String key) throws IOException;
 }
