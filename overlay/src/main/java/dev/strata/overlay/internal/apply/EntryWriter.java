@@ -33,7 +33,7 @@ final class EntryWriter {
   private final Attributes attributes;
   private final DeferredDirectories directories;
   private final Counts counts;
-  private final OverlayMarkers overlay; // null for a plain tree
+  private final WhiteoutFormat format;
   private final byte[] heap = new byte[1 << 20];
   private final MemorySegment buffer;
 
@@ -42,13 +42,13 @@ final class EntryWriter {
       Attributes attributes,
       DeferredDirectories directories,
       Counts counts,
-      OverlayMarkers overlay,
+      WhiteoutFormat format,
       MemorySegment buffer) {
     this.tree = tree;
     this.attributes = attributes;
     this.directories = directories;
     this.counts = counts;
-    this.overlay = overlay;
+    this.format = format;
     this.buffer = buffer;
   }
 
@@ -71,8 +71,8 @@ final class EntryWriter {
     }
     DirentKey key = DirentKey.of(parentStat, name);
     if (made) {
-      if (overlay != null && tree.isWhitedOut(key)) {
-        overlay.opaque(parent, name, entry); // hides the lower directory the whiteout hid
+      if (tree.isWhitedOut(key)) {
+        format.replaceLower(tree, parent, name, entry); // hides the lower directory the whiteout hid
       }
     }
     tree.touch(key);

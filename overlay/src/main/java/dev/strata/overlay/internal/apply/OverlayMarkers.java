@@ -9,7 +9,10 @@ import dev.strata.linux.Xattrs;
 import dev.strata.overlay.Whiteouts;
 import dev.strata.overlay.changeset.OverlayXattrs;
 import java.io.IOException;
+import dev.strata.overlay.changeset.ApplyOptions;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * overlayfs' on-disk markers in an upper directory (Documentation/filesystems/overlayfs.rst):
@@ -17,7 +20,7 @@ import java.nio.charset.StandardCharsets;
  * WHITEOUT_DEV from CAP_MKNOD); an opaque directory carries {@code overlay.opaque=y} in the
  * trusted namespace, or the user namespace for {@code userxattr} mounts.
  */
-final class OverlayMarkers {
+final class OverlayMarkers implements WhiteoutFormat {
   private static final byte[] YES = "y".getBytes(StandardCharsets.US_ASCII);
   private final String opaqueXattr;
   private final boolean trusted;
@@ -27,8 +30,25 @@ final class OverlayMarkers {
     this.opaqueXattr = trusted ? Whiteouts.TRUSTED_OPAQUE_XATTR : Whiteouts.USER_OPAQUE_XATTR;
   }
 
-  void whiteout(Fd parent, String name, String entry) throws IOException {
+  @Override
+  public List<Path> lowerDirs(ApplyOptions options) {
+    return options.lowerDirs();
+  }
+
+  @Override
+  public void whiteout(RootedTree tree, Fd parent, String name, DirentKey key, String entry) throws IOException {
     Posix.mknodat(parent, name, Posix.S_IFCHR, 0, 0, entry);
+    tree.whitedOut(key);
+  }
+
+  @Override
+  public void replaceLower(RootedTree tree, Fd parent, String name, String entry) throws IOException {
+    opaque(parent, name, entry);
+  }
+
+  @Override
+  public void opaque(RootedTree tree, Fd dir, String entry) throws IOException {
+    opaque(dir, "", entry);
   }
 
   /** Marks {@code name} in {@code parent} (the directory itself when empty) opaque. */

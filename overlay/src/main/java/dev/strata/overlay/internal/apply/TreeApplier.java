@@ -7,7 +7,6 @@ import dev.strata.linux.Statx;
 import dev.strata.overlay.Whiteouts;
 import dev.strata.overlay.changeset.ApplyOptions;
 import dev.strata.overlay.changeset.ApplyResult;
-import dev.strata.overlay.changeset.ApplyTarget;
 import dev.strata.overlay.changeset.LayerApplier;
 import dev.strata.overlay.changeset.Ownership;
 import dev.strata.overlay.changeset.UnsafeEntryException;
@@ -34,25 +33,23 @@ public final class TreeApplier implements LayerApplier {
     Files.createDirectories(root);
     String hostPath = new String(root.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     boolean chown = options.ownership() == Ownership.WHEN_ROOT && Posix.geteuid() == 0;
-    OverlayMarkers overlay =
-        options.target() == ApplyTarget.OVERLAY_UPPER ? new OverlayMarkers(options.overlayXattrs()) : null;
+    WhiteoutFormat format = WhiteoutFormat.of(options);
     Counts counts = new Counts();
     try (LayerStream stream = LayerStream.open(layer, options.mediaType(), options.sizeLimit());
         RootedTree tree = new RootedTree(Posix.openTree(hostPath));
-        LowerDirectories lowers = LowerDirectories.open(overlay != null ? options.lowerDirs() : List.of(), options.overlayXattrs());
+        LowerDirectories lowers = LowerDirectories.open(format.lowerDirs(options), options.overlayXattrs());
         Arena arena = Arena.ofConfined()) {
       Attributes attributes = new Attributes(chown);
       DeferredDirectories directories = new DeferredDirectories();
-      if (overlay != null) {
-        tree.onWhiteoutReplaced(overlay::opaque);
-        if (!lowers.isEmpty()) {
-          tree.onImplicitDirectory(
-              (parent, name, parts, entry) -> copyLowerAttributes(lowers, attributes, directories, parent, name, parts, entry));
-        }
+      // a whiteout this layer made, needed again as a directory (only marker formats record them)
+      tree.onWhiteoutReplaced((parent, name, entry) -> format.replaceLower(tree, parent, name, entry));
+      if (!lowers.isEmpty()) {
+        tree.onImplicitDirectory(
+            (parent, name, parts, entry) -> copyLowerAttributes(lowers, attributes, directories, parent, name, parts, entry));
       }
       EntryWriter writer =
-          new EntryWriter(tree, attributes, directories, counts, overlay, arena.allocate(1 << 20));
-      WhiteoutApplier whiteouts = new WhiteoutApplier(tree, overlay);
+          new EntryWriter(tree, attributes, directories, counts, format, arena.allocate(1 << 20));
+      WhiteoutApplier whiteouts = new WhiteoutApplier(tree, format);
       Session session;
       try (ParentCache parents = new ParentCache(tree)) {
         session = new Session(tree, parents, writer, whiteouts, attributes, directories, counts);

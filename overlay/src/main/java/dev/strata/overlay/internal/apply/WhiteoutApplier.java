@@ -1,10 +1,8 @@
 package dev.strata.overlay.internal.apply;
 
 import dev.strata.linux.Fd;
-import dev.strata.linux.Posix;
 import dev.strata.linux.Statx;
 import java.io.IOException;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The two whiteout markers on both targets. A whiteout hides lower content only (image-spec
@@ -14,12 +12,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class WhiteoutApplier {
   private final RootedTree tree;
-  private final @Nullable OverlayMarkers overlay;
+  private final WhiteoutFormat format;
 
-  /** {@code overlay} null: a plain tree. */
-  WhiteoutApplier(RootedTree tree, @Nullable OverlayMarkers overlay) {
+  WhiteoutApplier(RootedTree tree, WhiteoutFormat format) {
     this.tree = tree;
-    this.overlay = overlay;
+    this.format = format;
   }
 
   /** {@code .wh.NAME} in {@code parent}. */
@@ -28,29 +25,16 @@ final class WhiteoutApplier {
     if (tree.isTouched(key)) {
       Statx st = RootedTree.lstatOrNull(parent, name, entry);
       if (st != null && st.isDirectory()) {
-        if (overlay == null) {
-          try (Fd dir = Posix.openat(parent, name, Posix.O_PATH | Posix.O_DIRECTORY | Posix.O_NOFOLLOW | Posix.O_CLOEXEC, 0, entry)) {
-            tree.removeLowerChildren(dir, entry);
-          }
-        } else {
-          overlay.opaque(parent, name, entry);
-        }
+        format.replaceLower(tree, parent, name, entry);
       }
       return;
     }
     tree.remove(parent, name, entry);
-    if (overlay != null) {
-      overlay.whiteout(parent, name, entry);
-      tree.whitedOut(key);
-    }
+    format.whiteout(tree, parent, name, key, entry);
   }
 
   /** {@code .wh..wh..opq} in the directory {@code dir}. */
   void opaque(Fd dir, String entry) throws IOException {
-    if (overlay == null) {
-      tree.removeLowerChildren(dir, entry);
-    } else {
-      overlay.opaque(dir, "", entry);
-    }
+    format.opaque(tree, dir, entry);
   }
 }
