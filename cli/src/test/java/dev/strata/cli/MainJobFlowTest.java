@@ -1,12 +1,11 @@
 package dev.strata.cli;
 
+import dev.strata.testkit.Capabilities;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,14 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MainJobFlowTest {
   @TempDir Path dir;
-
-  private static void requireRoot() {
-    boolean root = "root".equals(System.getProperty("user.name"));
-    if (!root && "true".equals(System.getenv("CI"))) {
-      Assertions.fail("mounting needs root, and CI=true forbids skipping");
-    }
-    assumeTrue(root, "mounting needs root");
-  }
 
   private CliRunner.Result strata(String... args) {
     String[] full = new String[args.length + 2];
@@ -37,7 +28,7 @@ class MainJobFlowTest {
 
   @Test
   void fromDirUnpackMountChangeCommitExport_worksVerbByVerb() throws Exception {
-    requireRoot();
+    Capabilities.requireRoot("mounts");
     Path source = Files.createDirectories(dir.resolve("source/etc"));
     Files.writeString(source.resolve("motd"), "hello\n");
     String base = strata("image", "from-dir", dir.resolve("source").toString(), "example.com/flow:base").out().trim();

@@ -1,11 +1,11 @@
 package dev.strata.distribution;
 
+import dev.strata.testkit.Skopeo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.core.Storage;
 import dev.strata.core.digest.Digest;
-import dev.strata.core.testing.Tools;
 import dev.strata.core.transfer.TransferListener;
 import dev.strata.distribution.auth.AuthFile;
 import dev.strata.distribution.auth.CredentialStore;
@@ -13,7 +13,7 @@ import dev.strata.distribution.auth.Credentials;
 import dev.strata.distribution.testing.FaultProxy;
 import dev.strata.distribution.testing.FaultProxy.Fault;
 import dev.strata.distribution.testing.FaultProxy.Kind;
-import dev.strata.distribution.testing.RegistryServer;
+import dev.strata.testkit.DockerRegistry;
 import dev.strata.distribution.testing.TestImages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ class AuthTest {
   private static final String USER = "alice";
   private static final String PASSWORD = "s3cret-Pa55";
 
-  @RegisterExtension static final RegistryServer registry = RegistryServer.withUser(USER, PASSWORD);
+  @RegisterExtension static final DockerRegistry registry = DockerRegistry.withUser(USER, PASSWORD);
 
   @TempDir Path dir;
   private Storage storage;
@@ -43,11 +43,11 @@ class AuthTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    Tools.require("skopeo");
+    Skopeo.require();
     storage = Storage.open(dir.resolve("store"));
     repo = "auth/" + Long.toHexString(System.nanoTime());
     image = TestImages.image(dir.resolve("layout"), "v1", 1, 20_000, 11);
-    Tools.run(dir, "skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false", "--dest-creds", USER + ":" + PASSWORD,
+    Skopeo.run(dir, "--insecure-policy", "copy", "--dest-tls-verify=false", "--dest-creds", USER + ":" + PASSWORD,
         "oci:" + dir.resolve("layout") + ":v1", "docker://" + registry.host() + "/" + repo + ":v1");
     anonymous = RegistryOptions.defaults().withCredentialStore(CredentialStore.from(Map.of(), dir.resolve("home")));
   }
@@ -93,7 +93,7 @@ class AuthTest {
       new ImagePusher(storage).push(registry.host() + "/" + repo + ":v1", d, "v1", 2, TransferListener.NONE);
     }
 
-    byte[] raw = Tools.run(dir, "skopeo", "inspect", "--tls-verify=false", "--creds", USER + ":" + PASSWORD, "--raw", "docker://" + dest);
+    byte[] raw = Skopeo.run(dir, "inspect", "--tls-verify=false", "--creds", USER + ":" + PASSWORD, "--raw", "docker://" + dest);
     assertThat(Digest.sha256(raw)).isEqualTo(image.root());
   }
 

@@ -1,5 +1,8 @@
 package dev.strata.overlay.changeset;
 
+import dev.strata.testkit.FileTree;
+import dev.strata.testkit.Capabilities;
+import dev.strata.testkit.Xattrs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +15,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -30,7 +32,7 @@ class LayerApplierHostileTest {
   @TempDir Path base;
   Path root;
   Path outside;
-  Map<String, String> before;
+  FileTree before;
 
   @BeforeEach
   void sentinel() throws IOException {
@@ -39,12 +41,12 @@ class LayerApplierHostileTest {
     Files.createDirectories(outside.resolve("sub"));
     Files.writeString(outside.resolve("victim"), "original");
     Files.writeString(outside.resolve("sub/deep"), "deep");
-    before = Trees.snapshot(outside);
+    before = FileTree.scan(outside);
   }
 
   @AfterEach
   void outsideIsUnchanged() throws IOException {
-    assertThat(Trees.snapshot(outside)).isEqualTo(before);
+    assertThat(FileTree.scan(outside).entries()).isEqualTo(before.entries());
     try (var list = Files.list(base)) {
       assertThat(list.map(p -> p.getFileName().toString()).sorted().toList())
           .containsExactly("outside", "root");
@@ -290,7 +292,7 @@ class LayerApplierHostileTest {
     e.addPaxHeader("SCHILY.xattr.trusted.overlay.redirect", "/etc");
     e.addPaxHeader("SCHILY.xattr.user.overlay.opaque", "y");
     apply(new TarBuilder().add(e, new byte[0]).build());
-    assertThat(Trees.xattrs(root.resolve("d"))).doesNotContain("overlay");
+    assertThat(Xattrs.dump(root.resolve("d"))).doesNotContain("overlay");
   }
 
   @Test
@@ -369,8 +371,7 @@ class LayerApplierHostileTest {
 
   @Test
   void apply_largestDeviceNumbersTheKernelHolds_areKept() throws IOException {
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        "root".equals(System.getProperty("user.name")), "mknod of a device needs CAP_MKNOD");
+    Capabilities.requireRoot("mknod of a device needs CAP_MKNOD");
     apply(deviceWithBase256Numbers(4095, (1 << 20) - 1));
     Object rdev = Files.getAttribute(root.resolve("dev/x/mem"), "unix:rdev", LinkOption.NOFOLLOW_LINKS);
     long r = (Long) rdev;

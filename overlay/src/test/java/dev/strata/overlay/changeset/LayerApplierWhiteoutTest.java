@@ -1,5 +1,7 @@
 package dev.strata.overlay.changeset;
 
+import dev.strata.testkit.Capabilities;
+import dev.strata.testkit.Xattrs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -118,9 +120,9 @@ class LayerApplierWhiteoutTest {
 
   @Test
   void apply_overlayOpaque_setsTrustedXattr() throws Exception {
-    Trees.requireRoot("trusted.* xattrs need CAP_SYS_ADMIN");
+    Capabilities.requireRoot("trusted.* xattrs need CAP_SYS_ADMIN");
     apply(new TarBuilder().dir("fresh").file("fresh/.wh..wh..opq", "").file("fresh/kept", "x").build(), upper());
-    assertThat(Trees.xattr(root.resolve("fresh"), "trusted.overlay.opaque")).isEqualTo(bytes("y"));
+    assertThat(Xattrs.get(root.resolve("fresh"), "trusted.overlay.opaque")).isEqualTo(bytes("y"));
     assertThat(root.resolve("fresh/kept")).hasContent("x");
   }
 
@@ -129,8 +131,8 @@ class LayerApplierWhiteoutTest {
     apply(
         new TarBuilder().file("fresh/.wh..wh..opq", "").build(),
         upper().withOverlayXattrs(OverlayXattrs.USER));
-    assertThat(Trees.xattr(root.resolve("fresh"), "user.overlay.opaque")).isEqualTo(bytes("y"));
-    assertThat(Trees.xattr(root.resolve("fresh"), "trusted.overlay.opaque")).isNull();
+    assertThat(Xattrs.get(root.resolve("fresh"), "user.overlay.opaque")).isEqualTo(bytes("y"));
+    assertThat(Xattrs.get(root.resolve("fresh"), "trusted.overlay.opaque")).isNull();
   }
 
   @Test
@@ -139,8 +141,8 @@ class LayerApplierWhiteoutTest {
         new TarBuilder().file(".wh.tree", "").dir("tree").file("tree/new", "x").file(".wh.x", "").file("x/y", "z").build(),
         upper().withOverlayXattrs(OverlayXattrs.USER));
     assertThat(root.resolve("tree")).isDirectory();
-    assertThat(Trees.xattr(root.resolve("tree"), "user.overlay.opaque")).isEqualTo(bytes("y"));
-    assertThat(Trees.xattr(root.resolve("x"), "user.overlay.opaque")).isEqualTo(bytes("y"));
+    assertThat(Xattrs.get(root.resolve("tree"), "user.overlay.opaque")).isEqualTo(bytes("y"));
+    assertThat(Xattrs.get(root.resolve("x"), "user.overlay.opaque")).isEqualTo(bytes("y"));
     assertThat(root.resolve("x/y")).hasContent("z");
   }
 

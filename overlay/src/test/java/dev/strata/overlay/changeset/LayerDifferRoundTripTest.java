@@ -1,9 +1,12 @@
 package dev.strata.overlay.changeset;
 
+import dev.strata.testkit.FileTree;
+import dev.strata.testkit.GnuTar;
+import dev.strata.testkit.Capabilities;
+import dev.strata.testkit.Command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.overlay.testing.RandomTrees;
-import dev.strata.overlay.testing.TreeState;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -27,25 +30,24 @@ class LayerDifferRoundTripTest {
       Path lower = Files.createDirectory(base.resolve("lower"));
       Path upper = base.resolve("upper");
       Path target = base.resolve("target");
-      RandomTrees random = new RandomTrees(seed, Trees.isRoot(), true);
+      RandomTrees random = new RandomTrees(seed, Capabilities.isRoot(), true);
       random.populate(lower);
-      Trees.run(base, "cp", "-a", lower.toString(), upper.toString());
-      Trees.run(base, "cp", "-a", lower.toString(), target.toString());
+      Command.run(base, "cp", "-a", lower.toString(), upper.toString());
+      Command.run(base, "cp", "-a", lower.toString(), target.toString());
       List<String> log = random.change(upper);
 
       byte[] layer = diff(lower, upper);
       LayerApplier.create().apply(new ByteArrayInputStream(layer), target, ApplyOptions.defaults());
 
-      assertThat(TreeState.of(target)).as("changes: %s", log).isEqualTo(TreeState.of(upper));
+      assertThat(FileTree.differences(upper, target)).as("changes: %s", log).isEmpty();
       assertThat(diff(lower, upper)).as("same trees, same bytes").isEqualTo(layer);
       Path file = base.resolve("layer.tar");
       Files.write(file, layer);
-      Process tar = new ProcessBuilder("tar", "-tvf", file.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      String warnings = new String(tar.getErrorStream().readAllBytes());
-      assertThat(tar.waitFor()).isZero();
-      assertThat(warnings).as("GNU tar -tvf stderr").isEmpty();
+      Command.Result listing = GnuTar.command("-tvf", file.toString()).run();
+      assertThat(listing.exitCode()).isZero();
+      assertThat(listing.stderrText()).as("GNU tar -tvf stderr").isEmpty();
     } finally {
-      Trees.run(Path.of("/"), "rm", "-rf", base.toString());
+      Command.run(Path.of("/"), "rm", "-rf", base.toString());
     }
   }
 

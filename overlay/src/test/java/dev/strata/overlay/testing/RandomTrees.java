@@ -1,10 +1,10 @@
 package dev.strata.overlay.testing;
 
+import dev.strata.testkit.Command;
 import dev.strata.overlay.internal.posix.Fd;
 import dev.strata.overlay.internal.posix.Posix;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -312,17 +312,8 @@ public final class RandomTrees {
     run("rm", "-rf", p.toString());
   }
 
-  private static void run(String... command) throws IOException {
-    try {
-      Process proc = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (proc.waitFor() != 0) {
-        throw new IOException(String.join(" ", command) + ": " + out);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
-    }
+  private static void run(String... command) {
+    Command.run(null, command);
   }
 
   private static List<Path> all(Path root) throws IOException {
