@@ -14,8 +14,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** OCI whiteouts on a plain tree and in an overlayfs upper directory. */
-class LayerApplierWhiteoutTest {
+/**
+ * Part of {@link ChangesetContract}: whiteouts in both formats, the OCI {@code .wh.} names on a
+ * plain tree and the overlayfs form (a 0:0 character device, the opaque xattr) in an upper
+ * directory.
+ */
+abstract class WhiteoutChecks {
+  /** The applier under test. */
+  abstract LayerApplier applier();
+
   @TempDir Path root;
 
   /** The lower content every test starts from. */
@@ -30,7 +37,7 @@ class LayerApplierWhiteoutTest {
   }
 
   private ApplyResult apply(byte[] tar, ApplyOptions options) throws IOException {
-    return LayerApplier.create().apply(new ByteArrayInputStream(tar), root, options);
+    return applier().apply(new ByteArrayInputStream(tar), root, options);
   }
 
   private static ApplyOptions plain() {

@@ -24,11 +24,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
+ * Part of {@link ChangesetContract}: hostile entries.
  * Breakouts and tricky layers (containerd's, moby's and umoci's test cases and extraction CVEs):
  * each either applies safely inside the root or is refused with a typed error naming the entry,
  * and a sentinel directory beside the root never changes.
  */
-class LayerApplierHostileTest {
+abstract class HostileEntryChecks {
+  /** The applier under test. */
+  abstract LayerApplier applier();
+
   @TempDir Path base;
   Path root;
   Path outside;
@@ -54,7 +58,7 @@ class LayerApplierHostileTest {
   }
 
   private ApplyResult apply(byte[] tar) throws IOException {
-    return LayerApplier.create().apply(new ByteArrayInputStream(tar), root, ApplyOptions.defaults());
+    return applier().apply(new ByteArrayInputStream(tar), root, ApplyOptions.defaults());
   }
 
   private String abs() {
@@ -392,7 +396,7 @@ class LayerApplierHostileTest {
     assertThat(gz.size()).isLessThan(64 * 1024);
     for (byte[] bomb : List.of(gz.toByteArray(), zst)) {
       assertThatThrownBy(
-              () -> LayerApplier.create().apply(new ByteArrayInputStream(bomb), root, ApplyOptions.defaults().withSizeLimit(1 << 20)))
+              () -> applier().apply(new ByteArrayInputStream(bomb), root, ApplyOptions.defaults().withSizeLimit(1 << 20)))
           .isInstanceOf(dev.strata.core.error.DecompressionLimitException.class)
           .hasMessageContaining("more than 1048576 bytes");
     }
@@ -405,7 +409,7 @@ class LayerApplierHostileTest {
     try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
       out.write(tar);
     }
-    LayerApplier.create().apply(new ByteArrayInputStream(gz.toByteArray()), root, ApplyOptions.defaults().withSizeLimit(tar.length));
+    applier().apply(new ByteArrayInputStream(gz.toByteArray()), root, ApplyOptions.defaults().withSizeLimit(tar.length));
     assertThat(root.resolve("small")).hasContent("data");
   }
 }
