@@ -1,7 +1,6 @@
 package dev.strata.fuse;
 
-import dev.strata.snapshot.testing.Commands;
-import dev.strata.snapshot.testing.RequiresRoot;
+import dev.strata.testkit.Capabilities;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assertions;
@@ -12,8 +11,8 @@ final class FuseSupport {
   private FuseSupport() {}
 
   static void check() {
-    RequiresRoot.check();
-    Commands.require("fusermount3", "fuse3");
+    Capabilities.requireRoot();
+    Capabilities.requireTool("fusermount3", "fuse3");
     if (!Files.exists(Path.of("/dev/fuse"))) {
       String reason = "/dev/fuse is missing (no FUSE in this kernel or container)";
       if ("true".equals(System.getenv("CI"))) {
