@@ -2,6 +2,8 @@ package dev.strata.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strata.testkit.Capabilities;
+import dev.strata.testkit.ChildJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +26,7 @@ class CommitProgressTest {
 
   @BeforeEach
   void source() throws IOException {
-    LayerDefaultsTest.require(onPath("script"), "script (util-linux) is not installed");
+    Capabilities.requireTool("script", "util-linux");
     Path source = Files.createDirectories(dir.resolve("source/etc"));
     byte[] noise = new byte[1 << 20];
     new Random(7).nextBytes(noise);
@@ -33,20 +34,11 @@ class CommitProgressTest {
     Files.writeString(source.resolve("motd"), "hello\n");
   }
 
-  private static boolean onPath(String tool) {
-    return Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
-  }
-
   /** The child JVM's command line for {@code strata --root STORE ARGS...}. */
   private List<String> strata(String... args) {
-    List<String> command = new ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElse("java"),
-        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-        "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-opens", "java.base/sun.security.provider=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--root", dir.resolve("store").toString()));
-    command.addAll(List.of(args));
-    return command;
+    List<String> full = new ArrayList<>(List.of("--root", dir.resolve("store").toString()));
+    full.addAll(List.of(args));
+    return ChildJvm.commandLine(Main.class, full.toArray(String[]::new));
   }
 
   /** What the terminal showed of {@code strata ARGS...} run on a pseudo-terminal (out and err). */
@@ -84,7 +76,7 @@ class CommitProgressTest {
 
   @Test
   void commit_onATerminal_metersTheNewLayer() throws Exception {
-    RequiresRoot.check("mounting");
+    Capabilities.requireRoot("mounting");
     assertThat(CliRunner.inStore(dir.resolve("store"), "image", "from-dir", dir.resolve("source").toString(), "example.com/p:1").status()).isZero();
     Path mnt = dir.resolve("mnt");
     assertThat(CliRunner.inStore(dir.resolve("store"), "mount", "--rw", "example.com/p:1", mnt.toString()).status()).isZero();

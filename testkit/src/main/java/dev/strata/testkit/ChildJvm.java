@@ -34,6 +34,14 @@ public final class ChildJvm implements AutoCloseable {
 
   /** Starts {@code main} with {@code args}; its stderr goes to ours. */
   public static ChildJvm start(Class<?> main, String... args) throws IOException {
+    return new ChildJvm(new ProcessBuilder(commandLine(main, args)).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+  }
+
+  /**
+   * The command line that runs {@code main} with {@code args} in a JVM like this one, with
+   * strata's flags, for a test that starts it its own way (on a pseudo-terminal, stderr apart).
+   */
+  public static List<String> commandLine(Class<?> main, String... args) {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>();
     command.add(java);
@@ -42,7 +50,7 @@ public final class ChildJvm implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add(main.getName());
     command.addAll(List.of(args));
-    return new ChildJvm(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+    return List.copyOf(command);
   }
 
   /** The child process, for a test that reads its stdout itself or waits for its exit status. */
