@@ -12,6 +12,6 @@ module dev.strata.build {
   requires static org.jspecify;
 
   exports dev.strata.build.dockerfile;
-  // exports dev.strata.build;
+  exports dev.strata.build;
   exports dev.strata.build.runtime;
 }

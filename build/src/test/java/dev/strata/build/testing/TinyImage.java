@@ -1,6 +1,7 @@
 package dev.strata.build.testing;
 
 import dev.strata.core.Storage;
+import dev.strata.overlay.changeset.Compression;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.commit.CommitOptions;
 import dev.strata.snapshot.commit.ImageCommitter;
@@ -66,7 +67,8 @@ public final class TinyImage {
   public static void create(Storage storage, Snapshotter snapshotter, String name, Path scratch) throws IOException {
     Path dir = Files.createTempDirectory(scratch, "tiny");
     tree(dir);
-    new ImageCommitter(storage, snapshotter).fromDirectory(dir, name, CommitOptions.defaults());
+    // gzip: umoci, the oracles' unpacker, reads no zstd layers
+    new ImageCommitter(storage, snapshotter).fromDirectory(dir, name, CommitOptions.defaults().withCompression(Compression.GZIP));
   }
 
   private static Set<Path> ldd(Path program) throws IOException {
