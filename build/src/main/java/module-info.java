@@ -8,4 +8,5 @@ module dev.strata.build {
   requires static org.jspecify;
 
   exports dev.strata.build.dockerfile;
+  exports dev.strata.build.context;
 }
