@@ -12,6 +12,7 @@ module dev.strata.build {
   requires static org.jspecify;
 
   exports dev.strata.build.dockerfile;
+  exports dev.strata.build.context;
   exports dev.strata.build;
   exports dev.strata.build.runtime;
 }

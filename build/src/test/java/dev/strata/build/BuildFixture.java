@@ -8,7 +8,7 @@ import dev.strata.core.content.ReadOption;
 import dev.strata.core.digest.Digest;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.Snapshotters;
-import dev.strata.snapshot.testing.RequiresRoot;
+import dev.strata.testkit.Capabilities;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -27,7 +27,8 @@ final class BuildFixture implements AutoCloseable {
 
   /** Opens a store under {@code dir} (needs root: overlay mounts and runc). */
   BuildFixture(Path dir) throws IOException {
-    RequiresRoot.check();
+    Capabilities.requireOverlayfs();
+    Capabilities.requireTool("runc");
     storage = Storage.open(StorageConfig.at(Files.createDirectories(dir.resolve("store"))));
     snapshotter = Snapshotters.open(storage, "overlay");
     TinyImage.create(storage, snapshotter, "tiny", Files.createDirectories(dir.resolve("scratch")));

@@ -8,9 +8,10 @@ import dev.strata.build.testing.TinyImage;
 import dev.strata.core.transfer.ExportOptions;
 import dev.strata.core.transfer.ImageExporter;
 import dev.strata.core.transfer.ImageFormat;
-import dev.strata.snapshot.testing.Commands;
-import dev.strata.snapshot.testing.FileTree;
-import dev.strata.snapshot.testing.FileTree.Aspect;
+import dev.strata.testkit.Capabilities;
+import dev.strata.testkit.Command;
+import dev.strata.testkit.FileTree;
+import dev.strata.testkit.FileTree.Aspect;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -40,8 +41,8 @@ class BuildahInteropTest {
 
   @BeforeEach
   void open() throws IOException {
-    Commands.require("buildah", "buildah");
-    Commands.require("umoci", "umoci");
+    Capabilities.requireTool("buildah", "buildah");
+    Capabilities.requireTool("umoci", "umoci");
     fx = new BuildFixture(dir);
     buildahRoot = Files.createDirectories(dir.resolve("buildah"));
     Path base = Files.createDirectories(dir.resolve("base"));
@@ -54,7 +55,7 @@ class BuildahInteropTest {
   void close() throws IOException {
     if (fx != null) {
       fx.close();
-      Commands.run(dir, "buildah", "--root", buildahRoot.resolve("root").toString(), "--runroot", buildahRoot.resolve("run").toString(),
+      Command.run(dir, "buildah", "--root", buildahRoot.resolve("root").toString(), "--runroot", buildahRoot.resolve("run").toString(),
           "--storage-driver", "vfs", "rm", "--all");
     }
   }
@@ -107,7 +108,7 @@ class BuildahInteropTest {
     new ImageExporter(fx.storage).export(List.of(name), layout, ImageFormat.OCI_LAYOUT, ExportOptions.defaults());
     String ref = Files.readString(layout.resolve("index.json")).replaceAll("(?s).*\"org.opencontainers.image.ref.name\":\"([^\"]+)\".*", "$1");
     Path bundle = dir.resolve("strata-bundle");
-    Commands.run(dir, "umoci", "unpack", "--image", layout + ":" + ref, bundle.toString());
+    Command.run(dir, "umoci", "unpack", "--image", layout + ":" + ref, bundle.toString());
     return bundle.resolve("rootfs");
   }
 
@@ -115,7 +116,7 @@ class BuildahInteropTest {
     Path layout = dir.resolve("buildah-layout");
     buildah("push", "-q", name, "oci:" + layout + ":" + name);
     Path bundle = dir.resolve("buildah-bundle");
-    Commands.run(dir, "umoci", "unpack", "--image", layout + ":" + name, bundle.toString());
+    Command.run(dir, "umoci", "unpack", "--image", layout + ":" + name, bundle.toString());
     Path rootfs = bundle.resolve("rootfs");
     for (String mountPoint : BUILDAH_MOUNT_POINTS) {
       Path p = rootfs.resolve(mountPoint);
@@ -140,6 +141,6 @@ class BuildahInteropTest {
         "buildah", "--root", buildahRoot.resolve("root").toString(), "--runroot", buildahRoot.resolve("run").toString(),
         "--storage-driver", "vfs"));
     command.addAll(List.of(args));
-    return Commands.run(dir, command.toArray(String[]::new));
+    return Command.run(dir, command.toArray(String[]::new));
   }
 }

@@ -3,7 +3,7 @@ package dev.strata.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.build.testing.TinyImage;
-import dev.strata.snapshot.testing.RequiresRoot;
+import dev.strata.testkit.Capabilities;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,8 @@ class BuildCommandTest {
 
   @BeforeEach
   void baseImage() throws IOException {
-    RequiresRoot.check();
+    Capabilities.requireOverlayfs();
+    Capabilities.requireTool("runc");
     Path tree = Files.createDirectories(dir.resolve("tiny"));
     TinyImage.tree(tree);
     CliRunner.Result made = strata("image", "from-dir", tree.toString(), "tiny");

@@ -16,7 +16,7 @@ import dev.strata.core.lease.WorkSpec;
 import dev.strata.core.oci.PlatformMatcher;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.Snapshotters;
-import dev.strata.snapshot.testing.RequiresRoot;
+import dev.strata.testkit.Capabilities;
 import dev.strata.snapshot.unpack.Unpacker;
 import dev.strata.overlay.changeset.DiffOptions;
 import dev.strata.snapshot.commit.SnapshotDiffer;
@@ -46,7 +46,8 @@ class RunInSnapshotTest {
 
   @BeforeEach
   void open() throws IOException {
-    RequiresRoot.check();
+    Capabilities.requireOverlayfs();
+    Capabilities.requireTool("runc");
     storage = Storage.open(StorageConfig.at(root));
     snapshotter = Snapshotters.open(storage, "overlay");
     TinyImage.create(storage, snapshotter, "tiny", scratch);
