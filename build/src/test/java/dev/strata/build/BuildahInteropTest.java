@@ -103,6 +103,26 @@ class BuildahInteropTest {
     }
   }
 
+  @Test
+  void copyWithDockerignoreChownAndChmod_givesBuildahsTree() throws IOException {
+    Files.writeString(fx.context.resolve(".dockerignore"), "*.log\n!keep.log\n");
+    Files.writeString(fx.context.resolve("drop.log"), "no");
+    Files.writeString(fx.context.resolve("keep.log"), "yes");
+    Files.createDirectories(fx.context.resolve("src"));
+    Files.writeString(fx.context.resolve("src/x.txt"), "x");
+    fx.dockerfile("""
+        FROM tiny
+        COPY --chown=nobody:nogroup . /ctx/
+        COPY --chmod=0600 src/x.txt /secret
+        RUN ls -a /ctx > /listing
+        """);
+    fx.build(o -> o.withTags(List.of("copied")));
+    buildah("build", "-q", "--network", "none", "-t", "copied", fx.context.toString());
+    Path strataTree = strataTree("copied");
+    assertThat(strataTree.resolve("ctx/drop.log")).doesNotExist();
+    assertThat(FileTree.differences(FileTree.scan(buildahTree("copied")), FileTree.scan(strataTree), ASPECTS)).isEmpty();
+  }
+
   private Path strataTree(String name) throws IOException {
     Path layout = dir.resolve("strata-layout");
     new ImageExporter(fx.storage).export(List.of(name), layout, ImageFormat.OCI_LAYOUT, ExportOptions.defaults());

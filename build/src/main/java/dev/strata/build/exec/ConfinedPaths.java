@@ -26,6 +26,19 @@ final class ConfinedPaths {
    * @throws FailedPreconditionException when a component is not a directory or links loop
    */
   static Path mkdirs(Path root, String path) throws IOException {
+    return walk(root, path, true).orElseThrow();
+  }
+
+  /** Whether {@code path} (absolute, in the image) is a directory, links followed inside {@code root}. */
+  static boolean isDirectory(Path root, String path) throws IOException {
+    try {
+      return walk(root, path, false).isPresent();
+    } catch (FailedPreconditionException e) {
+      return false;
+    }
+  }
+
+  private static java.util.Optional<Path> walk(Path root, String path, boolean create) throws IOException {
     Deque<String> pending = new ArrayDeque<>(components(path));
     Deque<Path> resolved = new ArrayDeque<>();
     int links = 0;
@@ -52,14 +65,20 @@ final class ConfinedPaths {
         continue;
       }
       if (!Files.exists(next, LinkOption.NOFOLLOW_LINKS)) {
+        if (!create) {
+          return java.util.Optional.empty();
+        }
         Files.createDirectory(next);
         Files.setPosixFilePermissions(next, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
       } else if (!Files.isDirectory(next, LinkOption.NOFOLLOW_LINKS)) {
+        if (!create) {
+          return java.util.Optional.empty();
+        }
         throw new FailedPreconditionException(path, "cannot create directory " + path + ": " + root.relativize(next) + " is not a directory");
       }
       resolved.addLast(next);
     }
-    return resolved.isEmpty() ? root : resolved.peekLast();
+    return java.util.Optional.of(resolved.isEmpty() ? root : resolved.peekLast());
   }
 
   private static java.util.List<String> components(String path) {

@@ -90,8 +90,8 @@ final class FilesystemSteps {
         String dir = context.state.config().path("WorkingDir").asText("/");
         yield new Prepared("", NOP + expanded.text(), Optional.of(() -> inLayer(context, root -> ConfinedPaths.mkdirs(root, dir))));
       }
-      case Instruction.Copy copy -> copies.prepare(context, copy);
-      case Instruction.Add add -> copies.prepare(context, add);
+      case Instruction.Copy copy -> copies.prepare(context, copy, copy.spec(), copy.from());
+      case Instruction.Add add -> copies.prepare(context, add, add.spec(), Optional.empty());
       default -> new Prepared("", NOP + expanded.text(), Optional.empty());
     };
   }
