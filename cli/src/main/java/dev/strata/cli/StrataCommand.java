@@ -67,6 +67,7 @@ public final class StrataCommand {
           MountCommand.class,
           UmountCommand.class,
           CommitCommand.class,
+          BuildCommand.class,
           GcCommand.class,
           LeaseCommand.class,
           DuCommand.class,

@@ -1,0 +1,106 @@
+package dev.strata.build.exec;
+
+import dev.strata.build.context.CopyEntry;
+import dev.strata.build.context.CopyPlan;
+import dev.strata.build.context.Owner;
+import dev.strata.core.error.InvalidArgumentException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes a {@link CopyPlan} (the front end's resolution of one COPY or ADD) into a mounted tree:
+ * each entry at its destination, resolved inside the tree ({@link ConfinedPaths}), replacing what
+ * is there, with the entry's mode, owner and mtime. Directory mtimes are set last, after their
+ * contents are written.
+ */
+final class PlanWriter {
+  private PlanWriter() {}
+
+  /** Writes {@code plan} under {@code root}. */
+  static void write(Path root, CopyPlan plan) throws IOException {
+    List<Runnable> times = new ArrayList<>();
+    List<IOException> failures = new ArrayList<>();
+    for (CopyEntry entry : plan.entries()) {
+      String dest = entry.destination();
+      switch (entry) {
+        case CopyEntry.Directory d -> {
+          Path p = dest.equals("/") ? root : parent(root, dest).resolve(name(dest));
+          boolean exists = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) || (dest.equals("/"));
+          if (!exists) {
+            Files.deleteIfExists(p);
+            Files.createDirectory(p);
+          }
+          if (!exists || !d.onlyIfMissing()) {
+            own(p, d.owner(), d.mode());
+            d.mtime().ifPresent(t -> times.add(() -> setTime(p, t, failures)));
+          }
+        }
+        case CopyEntry.File f -> {
+          Path p = replaceable(parent(root, dest).resolve(name(dest)));
+          Files.copy(f.source(), p, StandardCopyOption.REPLACE_EXISTING);
+          own(p, f.owner(), f.mode());
+          Files.setLastModifiedTime(p, f.mtime());
+        }
+        case CopyEntry.Inline i -> {
+          Path p = replaceable(parent(root, dest).resolve(name(dest)));
+          Files.writeString(p, i.content(), StandardCharsets.UTF_8);
+          own(p, i.owner(), i.mode());
+        }
+        case CopyEntry.Symlink s -> {
+          Path p = replaceable(parent(root, dest).resolve(name(dest)));
+          Files.createSymbolicLink(p, Path.of(s.target()));
+          Files.setAttribute(p, "unix:uid", s.owner().uid(), LinkOption.NOFOLLOW_LINKS);
+          Files.setAttribute(p, "unix:gid", s.owner().gid(), LinkOption.NOFOLLOW_LINKS);
+        }
+        case CopyEntry.Extract x -> throw new InvalidArgumentException(dest, "ADD of a local tar (" + x.source().getFileName() + ") is not supported by strata build yet");
+        case CopyEntry.Download d -> throw new InvalidArgumentException(d.url().toString(), "ADD of a URL is not supported by strata build yet: " + d.url());
+      }
+    }
+    for (Runnable t : times.reversed()) {
+      t.run();
+    }
+    if (!failures.isEmpty()) {
+      throw failures.getFirst();
+    }
+  }
+
+  private static Path parent(Path root, String dest) throws IOException {
+    String parent = dest.substring(0, dest.lastIndexOf('/'));
+    return ConfinedPaths.mkdirs(root, parent.isEmpty() ? "/" : parent);
+  }
+
+  private static String name(String dest) {
+    return dest.substring(dest.lastIndexOf('/') + 1);
+  }
+
+  /** {@code p}, with whatever was there removed unless it is a plain file the copy replaces. */
+  private static Path replaceable(Path p) throws IOException {
+    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+      FilesystemSteps.deleteTree(p);
+    } else {
+      Files.deleteIfExists(p);
+    }
+    return p;
+  }
+
+  private static void own(Path p, Owner owner, int mode) throws IOException {
+    Files.setAttribute(p, "unix:uid", owner.uid(), LinkOption.NOFOLLOW_LINKS);
+    Files.setAttribute(p, "unix:gid", owner.gid(), LinkOption.NOFOLLOW_LINKS);
+    Files.setAttribute(p, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private static void setTime(Path p, FileTime t, List<IOException> failures) {
+    try {
+      Files.setLastModifiedTime(p, t);
+    } catch (IOException e) {
+      failures.add(e);
+    }
+  }
+}
