@@ -1,6 +1,7 @@
 /**
- * strata's FUSE mount: a {@link dev.strata.overlay.union.UnionView} served read-only over
- * libfuse3's low-level API (bound through the FFM API) by a detached mount server.
+ * strata's FUSE mount: a {@link dev.strata.overlay.union.UnionView} served over libfuse3's
+ * low-level API (bound through the FFM API) by a detached mount server, read-only or writable
+ * with copy-up into an overlayfs-format upper directory.
  */
 module dev.strata.fuse {
   requires transitive dev.strata.core;

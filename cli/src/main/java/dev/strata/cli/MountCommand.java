@@ -31,8 +31,9 @@ import picocli.CommandLine.Spec;
  * new image); an active snapshot or view is mounted as it is (an active one read-only unless
  * {@code --rw}), and at most once. DIR must be an empty directory, or absent (then created); a
  * failed mount leaves neither a snapshot nor a directory behind. With {@code --fuse} an image or
- * committed snapshot is shown read-only by a detached FUSE mount server ({@link FuseMounts})
- * instead of the kernel.
+ * committed snapshot is shown by a detached FUSE mount server ({@link FuseMounts}) instead of the
+ * kernel, read-only or, with {@code --rw}, writing into the new active snapshot's upper directory
+ * exactly as kernel overlayfs would.
  */
 @Command(name = "mount", description = "Mount an image or a snapshot on DIR (read-only unless --rw).")
 final class MountCommand implements Callable<Integer> {
@@ -51,7 +52,7 @@ final class MountCommand implements Callable<Integer> {
   @Option(names = "--rw", description = "Writable: changes go to a new active snapshot.")
   boolean rw;
 
-  @Option(names = "--fuse", description = "Read-only, served by a FUSE mount server (no kernel overlayfs).")
+  @Option(names = "--fuse", description = "Served by a FUSE mount server (no kernel overlayfs); with --rw it writes overlayfs' format.")
   boolean fuse;
 
   @Option(names = "--snapshotter", description = "Backend: overlay (default) or native.")
@@ -68,9 +69,6 @@ final class MountCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path target = dir.toAbsolutePath().normalize();
-    if (fuse && rw) {
-      throw new FailedPreconditionException(what, "writable FUSE mounts are not implemented yet: mount --fuse without --rw, or --rw without --fuse");
-    }
     try (Storage storage = strata.openStorage();
         Snapshotter snapshots = Snapshotters.open(storage, snapshotter)) {
       SnapshotMounter mounter = new SnapshotMounter(storage);
@@ -108,7 +106,7 @@ final class MountCommand implements Callable<Integer> {
       throw new NotFoundException(what, "no image or snapshot named " + what);
     }
     if (fuse) {
-      new FuseMounts(storage).mountNew(snapshots, key, parent, labels, target);
+      new FuseMounts(storage).mountNew(snapshots, key, parent, rw ? SnapshotKind.ACTIVE : SnapshotKind.VIEW, labels, target);
       return;
     }
     if (snapshots.name().equals("overlay") && layers > Mounter.OVERLAY_MAX_LAYERS) {

@@ -2,7 +2,9 @@ package dev.strata.cli;
 
 import dev.strata.core.Storage;
 import dev.strata.fuse.FuseMounts;
+import dev.strata.snapshot.SnapshotInfo;
 import dev.strata.snapshot.SnapshotKind;
+import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.Snapshotters;
 import dev.strata.snapshot.mount.SnapshotMounter;
 import java.nio.file.Path;
@@ -41,18 +43,31 @@ final class UmountCommand implements Callable<Integer> {
     try (Storage storage = strata.openStorage();
         AllSnapshotters all = AllSnapshotters.open(storage)) {
       FuseMounts fuse = new FuseMounts(storage);
+      Snapshotter owner;
+      SnapshotInfo snapshot;
       if (fuse.serves(target)) {
-        fuse.unmount(all.list(), target, MountCommand.keyFor(target));
-        return 0;
+        FuseMounts.Unmounted done = fuse.unmount(all.list(), target, MountCommand.keyFor(target));
+        owner = done.snapshotter();
+        snapshot = done.snapshot();
+        if (remove && snapshot.kind() == SnapshotKind.ACTIVE && snapshot.name().equals(MountCommand.keyFor(target))) {
+          owner.remove(snapshot.name());
+          return 0;
+        }
+      } else {
+        SnapshotMounter.Unmounted done =
+            new SnapshotMounter(storage).unmount(all.list(), target, MountCommand.keyFor(target), remove);
+        if (done.removed()) {
+          return 0;
+        }
+        owner = done.snapshotter();
+        snapshot = done.snapshot();
       }
-      SnapshotMounter.Unmounted done =
-          new SnapshotMounter(storage).unmount(all.list(), target, MountCommand.keyFor(target), remove);
-      if (!done.removed() && done.snapshot().kind() == SnapshotKind.ACTIVE) {
-        String key = done.snapshot().name();
+      if (snapshot.kind() == SnapshotKind.ACTIVE) {
+        String key = snapshot.name();
         spec.commandLine().getOut().println(key);
         spec.commandLine().getOut().flush();
         if (System.console() != null && System.console().isTerminal()) {
-          String backend = done.snapshotter().name().equals(Snapshotters.DEFAULT) ? "" : " --snapshotter " + done.snapshotter().name();
+          String backend = owner.name().equals(Snapshotters.DEFAULT) ? "" : " --snapshotter " + owner.name();
           System.err.println("Changes kept in " + key + ". Next: strata commit " + key
               + " NEW-NAME (a new image), or strata snapshot" + backend + " rm " + key + " (drop them).");
         }

@@ -20,7 +20,6 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -86,13 +85,5 @@ class FuseMountCommandTest {
     try (var run = Files.list(dir.resolve("store/run"))) {
       assertThat(run.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".pid"));
     }
-  }
-
-  @Test
-  void mountFuseRw_isRefusedInWords_beforeAnythingStarts() {
-    CliRunner.Result r = strata("mount", "--fuse", "--rw", NAME, target.toString());
-    assertThat(r.status()).isEqualTo(1);
-    assertThat(r.err()).contains("writable FUSE mounts are not implemented yet");
-    assertThat(Files.exists(target)).isFalse();
   }
 }

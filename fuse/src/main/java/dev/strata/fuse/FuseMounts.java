@@ -22,7 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Read-only FUSE mounts of snapshots of one store, each served by its own mount server: a child
+ * FUSE mounts of snapshots of one store, each served by its own mount server: a child
  * JVM that runs {@code internal.ServerMain}, detached (its own session, stdin from {@code /dev/null}, its
  * output in {@code ROOT/run/fuse-HASH.log}) and recorded in {@code ROOT/run/fuse-HASH.pid},
  * HASH being the SHA-256 of the mount point.
@@ -34,6 +34,13 @@ import java.util.TreeMap;
  * the same key exclude each other.
  */
 public final class FuseMounts {
+  /**
+   * The type of the {@code fuse} backend's mounts: plain data like an overlay mount's ({@code
+   * source} the store's root, options {@code ro} or {@code rw}, {@code lowerdir=}, {@code
+   * upperdir=}, {@code workdir=}, {@code userxattr}), performed by {@link #mount(Mount, Path)}.
+   */
+  public static final String MOUNT_TYPE = "fuse.strata";
+
   /** The label marking a snapshot as shown through a FUSE mount server. */
   public static final String FUSE_LABEL = "strata.mount.fuse";
 
@@ -58,13 +65,25 @@ public final class FuseMounts {
    */
   public void mountNew(Snapshotter snapshotter, String key, String parent, Map<String, String> labels, Path target)
       throws IOException {
+    mountNew(snapshotter, key, parent, SnapshotKind.VIEW, labels, target);
+  }
+
+  /**
+   * As {@link #mountNew(Snapshotter, String, String, Map, Path)}, making a snapshot of {@code
+   * kind}: a view (read-only), or an active snapshot the server writes into as kernel overlayfs
+   * would (its upper directory in overlayfs' format), which {@code strata commit} can turn into an
+   * image after {@link #unmount}.
+   */
+  public void mountNew(Snapshotter snapshotter, String key, String parent, SnapshotKind kind, Map<String, String> labels, Path target)
+      throws IOException {
     boolean create = SnapshotMounter.checkMountPoint(target);
     FileLock lock = lock(snapshotter, key);
     try (lock) {
       Map<String, String> all = new TreeMap<>(labels);
       all.put(SnapshotMounter.TARGET_LABEL, target.toString());
-      all.put(FUSE_LABEL, "ro");
-      Mount mount = snapshotter.view(key, Optional.of(parent), all).getFirst();
+      boolean writable = kind == SnapshotKind.ACTIVE;
+      all.put(FUSE_LABEL, writable ? "rw" : "ro");
+      Mount mount = (writable ? snapshotter.prepare(key, Optional.of(parent), all) : snapshotter.view(key, Optional.of(parent), all)).getFirst();
       try {
         if (create) {
           Files.createDirectory(target);
@@ -78,6 +97,23 @@ public final class FuseMounts {
         throw e;
       }
     }
+  }
+
+  /**
+   * Performs the {@link #MOUNT_TYPE} mount {@code mount} on the directory {@code target}: starts its
+   * server (pid and log in the run directory of the store {@code mount.source()}) and returns once
+   * {@code target} answers. What {@code Mounter} calls for the {@code fuse} backend's mounts;
+   * unmounting is the kernel's (or {@link #unmount}), and the server exits with it.
+   *
+   * @throws FailedPreconditionException when the server fails to mount (its reason in the message)
+   */
+  public static void mount(Mount mount, Path target) throws IOException {
+    if (!mount.type().equals(MOUNT_TYPE)) {
+      throw new FailedPreconditionException(mount.toString(), "not a " + MOUNT_TYPE + " mount: " + mount);
+    }
+    Path root = Path.of(mount.source());
+    Path run = PrivateDirectories.create(root.resolve("run"));
+    MountServer.start(run, ids(run, target), FuseLayers.of(mount), target, root);
   }
 
   /** Whether a mount server of this store was started for {@code target} (its pid file exists). */
@@ -116,8 +152,11 @@ public final class FuseMounts {
   record Ids(Path pidFile, Path logFile) {}
 
   private Ids ids(Path target) throws IOException {
+    return ids(runDir(), target);
+  }
+
+  private static Ids ids(Path run, Path target) {
     String hash = Digest.sha256(target.toString().getBytes(StandardCharsets.UTF_8)).encoded();
-    Path run = runDir();
     return new Ids(run.resolve("fuse-" + hash + ".pid"), run.resolve("fuse-" + hash + ".log"));
   }
 

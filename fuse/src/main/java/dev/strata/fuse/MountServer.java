@@ -40,7 +40,8 @@ final class MountServer {
     }
     command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-cp", classPath(), ServerMain.class.getName()));
-    command.addAll(List.of(target.toString(), storeRoot.toString(), layers.formatArgument(), String.join(",", options())));
+    layers.upper().ifPresent(u -> command.addAll(List.of("--rw", u.upper().toString(), u.work().toString())));
+    command.addAll(List.of(target.toString(), storeRoot.toString(), layers.formatArgument(), String.join(",", options(layers.writable()))));
     layers.layers().forEach(l -> command.add(l.toString()));
     Process server = new ProcessBuilder(command)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -73,12 +74,12 @@ final class MountServer {
   }
 
   /**
-   * Read-only, with the kernel checking permissions from the modes the server reports; as root
+   * Read-only unless {@code writable}, with the kernel checking permissions from the modes the server reports; as root
    * other users may enter (they would see the image's own modes), without root only the mounting
    * user may, as fusermount3 allows by default.
    */
-  private static List<String> options() {
-    List<String> options = new ArrayList<>(List.of("ro", "default_permissions", "fsname=strata", "subtype=strata"));
+  private static List<String> options(boolean writable) {
+    List<String> options = new ArrayList<>(List.of(writable ? "rw" : "ro", "default_permissions", "fsname=strata", "subtype=strata"));
     if ("root".equals(System.getProperty("user.name"))) {
       options.add("allow_other");
     }

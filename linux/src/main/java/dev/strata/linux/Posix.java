@@ -281,4 +281,19 @@ public final class Posix {
   public static void ftruncate(Fd fd, long size, String subject) throws IOException {
     Libc.call("truncate", subject, (a, s) -> (int) FTRUNCATE.handle().invokeExact(s, fd.fd(), size));
   }
+
+  private static final Libc.Function RENAMEAT2 =
+      Libc.bind("renameat2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+
+  /** renameat2(2) flag: fail with EEXIST rather than replace {@code newName}. */
+  public static final int RENAME_NOREPLACE = 1;
+
+  /** renameat2(2): {@code flags} 0 (replace what is there, as rename(2)) or {@link #RENAME_NOREPLACE}. */
+  public static void renameat(Fd oldDir, String oldName, Fd newDir, String newName, int flags, String subject)
+      throws IOException {
+    Libc.call(
+        "rename",
+        subject,
+        (a, s) -> (int) RENAMEAT2.handle().invokeExact(s, oldDir.fd(), cstr(a, oldName), newDir.fd(), cstr(a, newName), flags));
+  }
 }

@@ -124,4 +124,19 @@ public final class Xattrs {
         (a, s) ->
             (int) LSETXATTR.handle().invokeExact(s, cstr(a, path), cstr(a, key), a.allocateFrom(JAVA_BYTE, value), (long) value.length, 0));
   }
+
+  /** The value of {@code key} on {@code name} in {@code dir} ({@code dir} itself when empty), or null when unset. */
+  public static byte @Nullable [] get(Fd dir, String name, String key, String subject) throws IOException {
+    try (Arena arena = Arena.ofConfined()) {
+      return get(arena, cstr(arena, procPath(dir, name)), key, subject);
+    }
+  }
+
+  private static final Libc.Function LREMOVEXATTR = Libc.bind("lremovexattr", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+
+  /** lremovexattr(2) of {@code key} on {@code name} in {@code dir}, as {@link #lsetxattrat} reaches it. */
+  public static void lremovexattrat(Fd dir, String name, String key, String subject) throws IOException {
+    String path = procPath(dir, name);
+    Libc.call("removexattr " + key, subject, (a, s) -> (int) LREMOVEXATTR.handle().invokeExact(s, cstr(a, path), cstr(a, key)));
+  }
 }

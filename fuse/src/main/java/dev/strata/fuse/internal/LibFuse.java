@@ -39,6 +39,21 @@ final class LibFuse {
   static final int OP_STATFS = 24;
   static final int OP_GETXATTR = 26;
   static final int OP_LISTXATTR = 27;
+  // the writable mount's operations (WritableOps), same header
+  static final int OP_SETATTR = 5;
+  static final int OP_MKNOD = 7;
+  static final int OP_MKDIR = 8;
+  static final int OP_UNLINK = 9;
+  static final int OP_RMDIR = 10;
+  static final int OP_SYMLINK = 11;
+  static final int OP_RENAME = 12;
+  static final int OP_LINK = 13;
+  static final int OP_WRITE = 16;
+  static final int OP_FLUSH = 17;
+  static final int OP_FSYNC = 19;
+  static final int OP_SETXATTR = 25;
+  static final int OP_REMOVEXATTR = 28;
+  static final int OP_CREATE = 30;
 
   /** {@code struct stat} (x86_64 glibc): 144 bytes. */
   static final long STAT_SIZE = 144;
@@ -73,6 +88,10 @@ final class LibFuse {
   static final MethodHandle REPLY_BUF = fuse("fuse_reply_buf", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
   static final MethodHandle REPLY_STATFS = fuse("fuse_reply_statfs", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
   static final MethodHandle REPLY_XATTR = fuse("fuse_reply_xattr", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+  static final MethodHandle REPLY_CREATE = fuse("fuse_reply_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+  static final MethodHandle REPLY_WRITE = fuse("fuse_reply_write", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+  /** {@code const struct fuse_ctx *fuse_req_ctx(req)}: uid, gid, pid, umask (4 bytes each). */
+  static final MethodHandle REQ_CTX = fuse("fuse_req_ctx", FunctionDescriptor.of(ADDRESS, ADDRESS));
   static final MethodHandle ADD_DIRENTRY =
       fuse("fuse_add_direntry", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
   static final MethodHandle STATVFS =

@@ -28,6 +28,15 @@ public final class Session {
   public static void serve(UnionView view, Path mountpoint, Path statfsOf, List<String> mountOptions, Runnable onMounted)
       throws IOException {
     UnionOps ops = new UnionOps(view, statfsOf);
+    serve(ops::table, mountpoint, mountOptions, onMounted);
+  }
+
+  /**
+   * Mounts the operations {@code table} makes (a {@code struct fuse_lowlevel_ops} living as long
+   * as the arena it is given) on {@code mountpoint} and serves them until unmounted.
+   */
+  static void serve(java.util.function.Function<Arena, MemorySegment> table, Path mountpoint, List<String> mountOptions, Runnable onMounted)
+      throws IOException {
     // shared: libfuse's worker threads run the callbacks and read the tables
     Arena arena = Arena.ofShared();
     try {
@@ -39,8 +48,8 @@ public final class Session {
       }
       args.set(JAVA_INT, 0, argv.size());
       args.set(ADDRESS, 8, vector);
-      MemorySegment table = ops.table(arena);
-      MemorySegment se = (MemorySegment) LibFuse.SESSION_NEW.invokeExact(args, table, table.byteSize(), MemorySegment.NULL);
+      MemorySegment ops = table.apply(arena);
+      MemorySegment se = (MemorySegment) LibFuse.SESSION_NEW.invokeExact(args, ops, ops.byteSize(), MemorySegment.NULL);
       if (se.equals(MemorySegment.NULL)) {
         throw new IOException("libfuse refused the mount options " + mountOptions);
       }
