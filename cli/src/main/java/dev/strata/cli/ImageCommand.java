@@ -178,7 +178,12 @@ final class ImageCommand {
     }
   }
 
-  @Command(name = "export", description = "Write an image as an OCI layout, OCI archive or docker-archive.")
+  @Command(
+      name = "export",
+      description = {
+        "Write an image as an OCI layout, OCI archive or docker-archive,",
+        "or its flattened file tree as one reproducible tar (rootfs-tar, like docker export)."
+      })
   static final class Export extends Verb {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
@@ -189,14 +194,21 @@ final class ImageCommand {
     @Option(names = "--force", description = "Replace an existing archive file.")
     boolean force;
 
-    @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "oci-layout, oci-archive or docker-archive.")
+    @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "oci-layout, oci-archive, docker-archive or rootfs-tar.")
     String format;
 
-    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "docker-archive: the manifest to take from an index.")
+    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "docker-archive, rootfs-tar: the manifest to take from an index.")
     String platform;
+
+    @Option(names = "--snapshotter", description = "rootfs-tar: the backend to unpack into and read from (default: overlay).")
+    String snapshotter = dev.strata.snapshot.Snapshotters.DEFAULT;
 
     @Override
     void run(Storage storage) throws IOException {
+      if (format.equals(RootfsExport.FORMAT)) {
+        RootfsExport.run(storage, name, path, force, snapshotter, UnpackCommand.matcher(platform), out());
+        return;
+      }
       ExportOptions options = ExportOptions.defaults().withListener(new BlobProgress(false));
       if (platform != null) {
         options = options.withPlatforms(PlatformMatcher.only(Platform.parse(platform)));

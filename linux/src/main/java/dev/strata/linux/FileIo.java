@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Set;
 
 /**
- * Reading and copying file data by descriptor: read(2), lseek(2) with SEEK_DATA / SEEK_HOLE,
+ * Reading and copying file data by descriptor: read(2), pread(2), lseek(2) with SEEK_DATA / SEEK_HOLE,
  * copy_file_range(2) and the FICLONE ioctl (reflink). The copy calls report "not here" as a
  * result rather than an exception, so a copier can fall back to the next method.
  */
@@ -32,6 +32,11 @@ public final class FileIo {
   private static final Set<Integer> NO_COPY_RANGE = Set.of(Errno.EXDEV, Errno.EOPNOTSUPP, Errno.EINVAL, Errno.ENOSYS, Errno.EBADF);
 
   private static final Libc.Function READ = Libc.bind("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+  private static final Libc.Function PREAD = Libc.bind("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+  /** pread as a critical call that may read into heap segments; no errno (see {@link #pread}). */
+  private static final java.lang.invoke.MethodHandle PREAD_FAST = java.lang.foreign.Linker.nativeLinker().downcallHandle(
+      java.lang.foreign.Linker.nativeLinker().defaultLookup().find("pread").orElseThrow(),
+      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), java.lang.foreign.Linker.Option.critical(true));
   private static final Libc.Function LSEEK = Libc.bind("lseek", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
   private static final Libc.Function IOCTL = Libc.bind("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT), 2);
   private static final Libc.Function COPY_FILE_RANGE =
@@ -61,6 +66,50 @@ public final class FileIo {
       }
       if (n != -Errno.EINTR) {
         throw new LinuxException((int) -n, "read", subject);
+      }
+    }
+  }
+
+  /**
+   * pread(2) of up to {@code len} bytes at {@code offset} into {@code buf}, which may be a heap
+   * segment (an array's bytes, read in place); 0 at end of file. The file position is untouched.
+   * EINTR is retried.
+   *
+   * <p>The common call goes through a critical handle without errno capture: no arena, no copy
+   * through native memory, which per-file readers (the union view) pay for on every read. Only a
+   * failed call is repeated through the capturing handle to learn its errno.
+   */
+  public static long pread(Fd fd, MemorySegment buf, long len, long offset, String subject) throws IOException {
+    try {
+      long n = (long) PREAD_FAST.invokeExact(fd.fd(), buf, len, offset);
+      if (n >= 0) {
+        return n;
+      }
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException(t);
+    }
+    while (true) {
+      MemorySegment native_ = buf.isNative() ? buf : null;
+      long n;
+      if (native_ != null) {
+        n = Libc.attempt((a, s) -> (long) PREAD.handle().invokeExact(s, fd.fd(), native_, len, offset));
+      } else {
+        n = Libc.attempt((a, s) -> {
+          MemorySegment tmp = a.allocate(len);
+          long r = (long) PREAD.handle().invokeExact(s, fd.fd(), tmp, len, offset);
+          if (r > 0) {
+            MemorySegment.copy(tmp, 0, buf, 0, r);
+          }
+          return r;
+        });
+      }
+      if (n >= 0) {
+        return n;
+      }
+      if (n != -Errno.EINTR) {
+        throw new LinuxException((int) -n, "pread", subject);
       }
     }
   }

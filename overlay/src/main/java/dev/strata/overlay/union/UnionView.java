@@ -1,11 +1,11 @@
 package dev.strata.overlay.union;
 
 import dev.strata.core.error.InvalidArgumentException;
-import dev.strata.linux.Fd;
 import dev.strata.linux.Posix;
 import dev.strata.linux.Statx;
 import dev.strata.overlay.Whiteouts;
 import dev.strata.overlay.internal.union.LayerStack.Child;
+import dev.strata.overlay.internal.union.LayerFileChannel;
 import dev.strata.overlay.internal.union.LayerStack;
 import dev.strata.overlay.internal.union.Markers;
 import java.io.IOException;
@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -146,16 +145,15 @@ public final class UnionView implements AutoCloseable {
    * @throws FileSystemLoopException after 40 symlinks (Linux's MAXSYMLINKS)
    */
   public Optional<Entry> resolve(String path, boolean followFinal) throws IOException {
-    List<String> parts = parts(path);
-    if (!parts.contains(".") && !parts.contains("..")) {
+    if (isNormal(path)) {
       // lookup never follows a symlink: when it finds the path, every component on the way is a
       // real directory, and only a symlink at the end is left to follow
-      Optional<Entry> direct = lookup(String.join("/", parts));
+      Optional<Entry> direct = lookup(path);
       if (direct.isPresent() && !(followFinal && direct.get() instanceof Entry.Symlink)) {
         return direct;
       }
     }
-    Deque<String> todo = new ArrayDeque<>(parts);
+    Deque<String> todo = new ArrayDeque<>(parts(path));
     List<String> done = new ArrayList<>();
     int links = 0;
     while (!todo.isEmpty()) {
@@ -189,6 +187,26 @@ public final class UnionView implements AutoCloseable {
       }
     }
     return lookup(String.join("/", done));
+  }
+
+  /** Whether {@code path} is what {@link #hostPath} takes: no empty, {@code .} or {@code ..} component. */
+  private static boolean isNormal(String path) {
+    int start = path.startsWith("/") ? 1 : 0;
+    int end = path.endsWith("/") && path.length() > start ? path.length() - 1 : path.length();
+    if (start >= end) {
+      return true; // the root
+    }
+    int from = start;
+    for (int i = start; i <= end; i++) {
+      if (i == end || path.charAt(i) == '/') {
+        int len = i - from;
+        if (len == 0 || (len == 1 && path.charAt(from) == '.') || (len == 2 && path.charAt(from) == '.' && path.charAt(from + 1) == '.')) {
+          return false;
+        }
+        from = i + 1;
+      }
+    }
+    return true;
   }
 
   private static List<String> parts(String path) {
@@ -236,16 +254,14 @@ public final class UnionView implements AutoCloseable {
   }
 
   /**
-   * Opens {@code file} for reading: a read-only, seekable channel positioned at 0. The file is
-   * reached from its layer's root without following any symlink.
+   * Opens {@code file} for reading: a read-only, seekable channel positioned at 0 (writes throw
+   * {@link java.nio.channels.NonWritableChannelException}; it cannot be mapped or locked). The
+   * file is opened from its layer's root without following any symlink, and each read is one
+   * {@code pread} on that descriptor.
    */
   public FileChannel open(Entry.RegularFile file) throws IOException {
     String host = hostPath(file.path());
-    try (Fd fd = stack.openPath(require(host, file), host)) {
-      // Reopening our own O_PATH descriptor through its /proc link gives the JDK's FileChannel
-      // (its direct-buffer I/O) on exactly the inode we resolved, with no path lookup by name.
-      return FileChannel.open(Path.of("/proc/self/fd/" + fd.fd()), StandardOpenOption.READ);
-    }
+    return new LayerFileChannel(stack.openRead(require(host, file), host), file.path());
   }
 
   /**
@@ -320,19 +336,27 @@ public final class UnionView implements AutoCloseable {
     if (p.isEmpty()) {
       return "";
     }
-    for (String part : p.split("/", -1)) {
-      if (part.isEmpty() || part.equals(".") || part.equals("..")) {
-        throw new InvalidArgumentException(path, "path '" + path + "' is not normalized: empty, '.' or '..' component");
-      }
+    if (!isNormal(p)) {
+      throw new InvalidArgumentException(path, "path '" + path + "' is not normalized: empty, '.' or '..' component");
     }
     return host(p);
   }
 
   private static String host(String s) {
-    return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+      }
+    }
+    return s; // ASCII: the same chars in both forms
   }
 
   private static String display(String host) {
-    return new String(host.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    for (int i = 0; i < host.length(); i++) {
+      if (host.charAt(i) >= 0x80) {
+        return new String(host.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+      }
+    }
+    return host;
   }
 }

@@ -160,6 +160,29 @@ class UnionViewTest {
   }
 
   @Test
+  void openChannels_readIntoHeapAndDirectBuffers_seek_andRefuseWrites() throws Exception {
+    Path only = layer("only");
+    write(only, "f", "0123456789");
+    try (UnionView view = UnionView.open(List.of(only))) {
+      Entry.RegularFile f = (Entry.RegularFile) view.lookup("f").orElseThrow();
+      try (java.nio.channels.FileChannel ch = view.open(f)) {
+        ByteBuffer heap = ByteBuffer.allocate(16).position(2).limit(6); // reads land in the remaining part only
+        assertThat(ch.read(heap)).isEqualTo(4);
+        assertThat(new String(heap.array(), 2, 4, StandardCharsets.US_ASCII)).isEqualTo("0123");
+        assertThat(ch.position()).isEqualTo(4);
+        ByteBuffer direct = ByteBuffer.allocateDirect(16);
+        assertThat(ch.read(direct)).isEqualTo(6);
+        assertThat(StandardCharsets.US_ASCII.decode(direct.flip()).toString()).isEqualTo("456789");
+        assertThat(ch.read(ByteBuffer.allocate(4))).isEqualTo(-1);
+        assertThat(ch.position(1).read(ByteBuffer.allocate(2))).isEqualTo(2);
+        assertThat(ch.size()).isEqualTo(10);
+        assertThatThrownBy(() -> ch.write(ByteBuffer.wrap(new byte[1])))
+            .isInstanceOf(java.nio.channels.NonWritableChannelException.class);
+      }
+    }
+  }
+
+  @Test
   void pathsWithDotComponents_areRefused() throws Exception {
     try (UnionView view = UnionView.open(List.of(layer("only")))) {
       assertThatThrownBy(() -> view.lookup("a/../b")).isInstanceOf(InvalidArgumentException.class);

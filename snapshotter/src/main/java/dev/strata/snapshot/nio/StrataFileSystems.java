@@ -7,6 +7,7 @@ import dev.strata.core.error.NotFoundException;
 import dev.strata.core.image.Image;
 import dev.strata.core.oci.PlatformMatcher;
 import dev.strata.overlay.nio.UnionFileSystems;
+import dev.strata.overlay.union.UnionView;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.Snapshotters;
 import dev.strata.snapshot.spi.SnapshotBackend;
@@ -54,12 +55,22 @@ public final class StrataFileSystems {
    */
   public static FileSystem open(Storage storage, String name, String snapshotter, PlatformMatcher platform)
       throws IOException {
+    return UnionFileSystems.open(openView(storage, name, snapshotter, platform), name);
+  }
+
+  /**
+   * The union view under {@link #open(Storage, String, String, PlatformMatcher)}'s file system,
+   * for readers that want its entries themselves (an export of the tree as a tar); the caller
+   * closes it. Same rules and errors as {@code open}.
+   */
+  public static UnionView openView(Storage storage, String name, String snapshotter, PlatformMatcher platform)
+      throws IOException {
     try (Snapshotter snapshots = Snapshotters.open(storage, snapshotter)) {
       SnapshotBackend backend = SnapshotBackend.of(snapshots);
       String key = image(storage, name).isPresent()
           ? new Unpacker(storage, snapshots).unpack(name, platform).topChainId().toString()
           : name;
-      return UnionFileSystems.open(backend.union(key), name);
+      return backend.union(key);
     }
   }
 
