@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.core.Storage;
-import dev.strata.core.testing.Tools;
 import dev.strata.distribution.auth.CredentialStore;
-import dev.strata.distribution.testing.RegistryServer;
 import dev.strata.distribution.testing.TestImages;
+import dev.strata.testkit.DockerRegistry;
+import dev.strata.testkit.Skopeo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * certificate (mutual TLS).
  */
 class TlsTest {
-  @RegisterExtension static final RegistryServer tls = RegistryServer.withTls();
-  @RegisterExtension static final RegistryServer mutual = RegistryServer.withMutualTls();
+  @RegisterExtension static final DockerRegistry tls = DockerRegistry.withTls();
+  @RegisterExtension static final DockerRegistry mutual = DockerRegistry.withMutualTls();
 
   @TempDir Path dir;
 
@@ -100,14 +100,13 @@ class TlsTest {
   }
 
   /** Pushes a one-layer image with skopeo (which skips verification) and returns its reference. */
-  private String seed(RegistryServer registry, String repo, String... skopeoArgs) throws Exception {
-    Tools.require("skopeo");
+  private String seed(DockerRegistry registry, String repo, String... skopeoArgs) throws Exception {
     TestImages.image(dir.resolve("layout"), "v1", 1, 5000, 3);
     String ref = registry.host() + "/" + repo + "/app:v1";
-    List<String> argv = new java.util.ArrayList<>(List.of("skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false"));
+    List<String> argv = new java.util.ArrayList<>(List.of("--insecure-policy", "copy", "--dest-tls-verify=false"));
     argv.addAll(List.of(skopeoArgs));
     argv.addAll(List.of("oci:" + dir.resolve("layout") + ":v1", "docker://" + ref));
-    Tools.run(dir, argv.toArray(String[]::new));
+    Skopeo.run(dir, argv.toArray(String[]::new));
     return ref;
   }
 

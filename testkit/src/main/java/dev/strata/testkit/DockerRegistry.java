@@ -1,6 +1,5 @@
-package dev.strata.distribution.testing;
+package dev.strata.testkit;
 
-import dev.strata.core.testing.Tools;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -19,9 +18,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A real CNCF Distribution registry ({@code /usr/bin/docker-registry} from Debian) on 127.0.0.1, a
  * free port and a temporary storage directory, for one test class. Register it as a static field
- * with {@code @RegisterExtension}. Missing the binary, the class is skipped, or fails under CI.
+ * with {@code @RegisterExtension}; it starts before the class's tests and stops after them.
+ * Missing the binary, the class is skipped, or fails under CI.
+ *
+ * <pre>{@code
+ * @RegisterExtension static final DockerRegistry registry = DockerRegistry.open();
+ * ... "docker://" + registry.host() + "/team/app:v1"
+ * }</pre>
  */
-public final class RegistryServer implements BeforeAllCallback, AfterAllCallback {
+public final class DockerRegistry implements BeforeAllCallback, AfterAllCallback {
   private final String user;
   private final String password;
   private final boolean token;
@@ -34,7 +39,7 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
   /** Whether the registry serves HTTPS, and whether it asks clients for a certificate. */
   private enum Tls { NONE, SERVER, MUTUAL }
 
-  private RegistryServer(String user, String password, boolean token, Tls tls) {
+  private DockerRegistry(String user, String password, boolean token, Tls tls) {
     this.user = user;
     this.password = password;
     this.token = token;
@@ -42,37 +47,37 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
   }
 
   /** An open registry: anyone may pull and push. */
-  public static RegistryServer open() {
-    return new RegistryServer("", "", false, Tls.NONE);
+  public static DockerRegistry open() {
+    return new DockerRegistry("", "", false, Tls.NONE);
   }
 
   /** A registry with basic auth for one user (htpasswd, bcrypt). */
-  public static RegistryServer withUser(String user, String password) {
-    return new RegistryServer(user, password, false, Tls.NONE);
+  public static DockerRegistry withUser(String user, String password) {
+    return new DockerRegistry(user, password, false, Tls.NONE);
   }
 
   /**
    * A registry with {@code auth: token}: a token server of the test's own (JDK HttpServer, RS256
    * JWTs from an openssl key pair) issues tokens to one user.
    */
-  public static RegistryServer withTokenAuth(String user, String password) {
-    return new RegistryServer(user, password, true, Tls.NONE);
+  public static DockerRegistry withTokenAuth(String user, String password) {
+    return new DockerRegistry(user, password, true, Tls.NONE);
   }
 
   /**
    * An open registry serving HTTPS only, with a server certificate for IP 127.0.0.1 signed by a CA
    * of its own ({@link #caCertificate()}), both made with openssl.
    */
-  public static RegistryServer withTls() {
-    return new RegistryServer("", "", false, Tls.SERVER);
+  public static DockerRegistry withTls() {
+    return new DockerRegistry("", "", false, Tls.SERVER);
   }
 
   /**
    * Same, and the registry requires a client certificate signed by that CA ({@link
    * #clientCertificate()}, {@link #clientKey()}).
    */
-  public static RegistryServer withMutualTls() {
-    return new RegistryServer("", "", false, Tls.MUTUAL);
+  public static DockerRegistry withMutualTls() {
+    return new DockerRegistry("", "", false, Tls.MUTUAL);
   }
 
   /** The PEM CA certificate that signed the server's (and the client's) certificate. */
@@ -105,9 +110,10 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
     return port;
   }
 
+  /** Starts the registry on a free port and waits until it answers {@code /v2/}. */
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    Tools.require("docker-registry");
+    PeerTool.DOCKER_REGISTRY.require();
     dir = Files.createTempDirectory("strata-registry-");
     port = freePort();
     StringBuilder config = new StringBuilder();
@@ -126,8 +132,7 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
       config.append("auth:\n  token:\n    realm: ").append(tokens.realm()).append("\n    service: ").append(TokenServer.SERVICE)
           .append("\n    issuer: ").append(TokenServer.ISSUER).append("\n    rootcertbundle: ").append(dir.resolve("cert.pem")).append("\n");
     } else if (!user.isEmpty()) {
-      Tools.require("htpasswd");
-      String line = Tools.text(dir, "htpasswd", "-Bbn", user, password).strip();
+      String line = PeerTool.HTPASSWD.run(dir, "-Bbn", user, password).strip();
       Files.writeString(dir.resolve("htpasswd"), line + "\n");
       config.append("auth:\n  htpasswd:\n    realm: strata-test\n    path: ").append(dir.resolve("htpasswd")).append("\n");
     }
@@ -145,9 +150,8 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
 
   /** A CA, a server certificate for IP 127.0.0.1 and a client certificate, all signed by the CA. */
   private void makeCertificates(Path tlsDir) throws Exception {
-    Tools.require("openssl");
     Files.createDirectories(tlsDir);
-    Tools.run(tlsDir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=strata test CA",
+    PeerTool.OPENSSL.run(tlsDir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=strata test CA",
         "-keyout", "ca.key", "-out", "ca.crt");
     sign(tlsDir, "server", "/CN=127.0.0.1", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n", "crt");
     sign(tlsDir, "client", "/CN=strata test client", "extendedKeyUsage=clientAuth\n", "cert");
@@ -155,8 +159,8 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
 
   private static void sign(Path tlsDir, String name, String subject, String extensions, String suffix) throws Exception {
     Files.writeString(tlsDir.resolve(name + ".ext"), extensions);
-    Tools.run(tlsDir, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", subject, "-keyout", name + ".key", "-out", name + ".csr");
-    Tools.run(tlsDir, "openssl", "x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
+    PeerTool.OPENSSL.run(tlsDir, "req", "-newkey", "rsa:2048", "-nodes", "-subj", subject, "-keyout", name + ".key", "-out", name + ".csr");
+    PeerTool.OPENSSL.run(tlsDir, "x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
         "-extfile", name + ".ext", "-out", name + "." + suffix);
   }
 
@@ -199,6 +203,7 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
     throw new IllegalStateException("docker-registry did not listen on " + host());
   }
 
+  /** Stops the registry and removes its storage. */
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
     if (process != null) {
