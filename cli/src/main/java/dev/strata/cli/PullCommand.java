@@ -2,6 +2,7 @@ package dev.strata.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.core.Storage;
+import dev.strata.core.oci.Descriptor;
 import dev.strata.core.oci.Platform;
 import dev.strata.core.oci.PlatformMatcher;
 import dev.strata.distribution.ImagePuller;
@@ -12,8 +13,11 @@ import dev.strata.distribution.Reference;
 import dev.strata.distribution.Registry;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.Snapshotters;
+import dev.strata.snapshot.unpack.PipelinedUnpack;
 import dev.strata.snapshot.unpack.Unpacker;
+import dev.strata.core.transfer.TransferListener;
 import java.io.IOException;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,7 +49,7 @@ final class PullCommand extends ImageCommand.Verb {
   @Option(names = "--lease", paramLabel = "ID", description = "Add what is pulled to this existing lease.")
   String lease;
 
-  @Option(names = "--unpack", description = "Unpack the image into snapshots once it is pulled.")
+  @Option(names = "--unpack", description = "Unpack the image into snapshots, each layer as soon as it is in.")
   boolean unpack;
 
   @Option(names = "--snapshotter", description = "Backend for --unpack: overlay (default) or native.")
@@ -73,16 +77,17 @@ final class PullCommand extends ImageCommand.Verb {
       options = options.withLease(lease);
     }
     PullResult result;
-    try (ImageSource source = Registry.source(reference, registry.options())) {
-      result = new ImagePuller(storage).pull(source, reference.toString(), options);
+    if (unpack) {
+      // unpacking overlaps the download: layer i is applied while later layers still download
+      try (Snapshotter snapshots = Snapshotters.open(storage, snapshotter);
+          PipelinedUnpack pipeline = new Unpacker(storage, snapshots).pipelined(allPlatforms ? PlatformMatcher.host() : options.platforms(), Optional.empty())) {
+        result = pull(storage, reference, options.withListener(both(lines, pipeline)).withManifestListener(pipeline::manifest));
+        pipeline.finish(result.image().name());
+      }
+    } else {
+      result = pull(storage, reference, options);
     }
     lines.summary(result.blobsFetched(), result.blobsPresent(), result.bytesFetched());
-    if (unpack) {
-      // after the download, not overlapped with it yet (containerd#2886 is the goal: docs/distribution.md)
-      try (Snapshotter snapshots = Snapshotters.open(storage, snapshotter)) {
-        new Unpacker(storage, snapshots).unpack(result.image().name(), allPlatforms ? PlatformMatcher.host() : options.platforms());
-      }
-    }
     if (json) {
       ObjectNode node = Output.object();
       node.put("name", result.image().name());
@@ -96,5 +101,34 @@ final class PullCommand extends ImageCommand.Verb {
     }
     out().println(result.image().target().digest());
     out().flush();
+  }
+
+  private PullResult pull(Storage storage, Reference reference, PullOptions options) throws IOException {
+    try (ImageSource source = Registry.source(reference, registry.options())) {
+      return new ImagePuller(storage).pull(source, reference.toString(), options);
+    }
+  }
+
+  /** Tells {@code first}, then {@code second}, about every blob. */
+  private static TransferListener both(TransferListener first, TransferListener second) {
+    return new TransferListener() {
+      @Override
+      public void started(Descriptor blob) {
+        first.started(blob);
+        second.started(blob);
+      }
+
+      @Override
+      public void progress(Descriptor blob, long done) {
+        first.progress(blob, done);
+        second.progress(blob, done);
+      }
+
+      @Override
+      public void finished(Descriptor blob, boolean skipped) {
+        first.finished(blob, skipped);
+        second.finished(blob, skipped);
+      }
+    };
   }
 }

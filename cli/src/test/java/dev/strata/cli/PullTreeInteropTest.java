@@ -6,7 +6,16 @@ import dev.strata.testkit.Capabilities;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.core.digest.Digest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.distribution.testing.FaultProxy;
+import dev.strata.snapshot.unpack.ResolvedImage;
+import dev.strata.testkit.ChildJvm;
 import dev.strata.testkit.DockerRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -21,15 +30,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What strata pulls and unpacks from a registry is the tree {@code umoci unpack} makes of skopeo's
- * copy of the same image (issue 12), for an image umoci built in two layers with a deletion.
+ * copy of the same image (issue 12), for an image umoci built in three layers with a deletion; and
+ * the unpack overlaps the download: with the last layer's body held by a proxy, the first two
+ * layers' snapshots are committed before it is let go.
  */
 class PullTreeInteropTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   @RegisterExtension static final DockerRegistry registry = DockerRegistry.open();
 
   @TempDir Path dir;
 
   @Test
-  void pullWithUnpack_mounted_equalsUmociUnpackOfSkopeosCopy() throws Exception {
+  void pullWithUnpack_appliesEarlyLayersWhileTheLastDownloads_andMountsUmocisTree() throws Exception {
     Capabilities.requireRoot("mounts the pulled image");
     Capabilities.requireTool("umoci");
     Capabilities.requireTool("skopeo");
@@ -49,6 +62,11 @@ class PullTreeInteropTest {
       Files.createDirectories(root.resolve("usr/share/app"));
       Files.write(root.resolve("usr/share/app/data"), new byte[100_000]);
     });
+    layer(layout, "b3", root -> {
+      byte[] noise = new byte[300_000]; // incompressible, so the held body is large
+      new java.util.Random(3).nextBytes(noise);
+      Files.write(root.resolve("usr/share/app/last"), noise);
+    });
     String ref = registry.host() + "/tree/app:v1";
     Skopeo.run(dir, "--insecure-policy", "copy", "--dest-tls-verify=false", "oci:" + layout + ":v1", "docker://" + ref);
     String copy = dir.resolve("copy").toString();
@@ -56,8 +74,22 @@ class PullTreeInteropTest {
     Umoci.run(dir, "unpack", "--image", copy + ":v1", dir.resolve("expected").toString());
 
     String store = dir.resolve("store").toString();
-    CliRunner.Result pulled = CliRunner.run("--root", store, "image", "pull", ref, "--unpack");
-    assertThat(pulled.status()).as(pulled.err()).isZero();
+    List<Digest> layers = layerDigests(Path.of(copy));
+    List<Digest> chain = ResolvedImage.chainIds(diffIds(Path.of(copy)));
+    try (FaultProxy proxy = new FaultProxy(registry.host())) {
+      proxy.inject(new FaultProxy.Fault(FaultProxy.Kind.HOLD_AFTER, layers.getLast().toString(), 1, 0, Optional.empty(), 100));
+      ref = proxy.host() + "/tree/app:v1";
+      try (ChildJvm pull = ChildJvm.start(Main.class, "--root", store, "image", "pull", ref, "--unpack")) {
+        for (int i = 0; i < chain.size() - 1; i++) {
+          awaitCommitted(store, chain.get(i), pull);
+        }
+        assertThat(pull.process().isAlive()).as("the pull waits for the held last layer").isTrue();
+        assertThat(committed(store, chain.getLast())).isFalse();
+        proxy.release();
+        assertThat(pull.waitFor(Duration.ofMinutes(5))).isZero();
+      }
+    }
+    assertThat(committed(store, chain.getLast())).isTrue();
     Path mounted = dir.resolve("mounted");
     CliRunner.Result mount = CliRunner.run("--root", store, "mount", ref, mounted.toString());
     assertThat(mount.status()).as(mount.err()).isZero();
@@ -67,6 +99,45 @@ class PullTreeInteropTest {
     } finally {
       CliRunner.run("--root", store, "umount", mounted.toString());
     }
+  }
+
+  /**
+   * Waits until snapshot {@code chainId} is committed; fails if the pull ends first, or if it is
+   * not there after two minutes (an unpack that waits for every download never gets there, the
+   * last layer being held).
+   */
+  private static void awaitCommitted(String store, Digest chainId, ChildJvm pull) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!committed(store, chainId)) {
+      assertThat(pull.process().isAlive()).as("pull still running while layer " + chainId + " is not unpacked").isTrue();
+      assertThat(System.nanoTime()).as("layer " + chainId + " unpacked while the last layer is held").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+  }
+
+  private static boolean committed(String store, Digest chainId) {
+    CliRunner.Result stat = CliRunner.run("--root", store, "snapshot", "stat", "--json", chainId.toString());
+    return stat.status() == 0 && stat.out().toLowerCase(java.util.Locale.ROOT).contains("committed");
+  }
+
+  private static JsonNode blob(Path layout, String digest) throws IOException {
+    return JSON.readTree(layout.resolve("blobs/sha256/" + digest.substring("sha256:".length())).toFile());
+  }
+
+  private static JsonNode manifest(Path layout) throws IOException {
+    return blob(layout, JSON.readTree(layout.resolve("index.json").toFile()).get("manifests").get(0).get("digest").asText());
+  }
+
+  private static List<Digest> layerDigests(Path layout) throws IOException {
+    List<Digest> digests = new ArrayList<>();
+    manifest(layout).get("layers").forEach(l -> digests.add(Digest.parse(l.get("digest").asText())));
+    return digests;
+  }
+
+  private static List<Digest> diffIds(Path layout) throws IOException {
+    List<Digest> ids = new ArrayList<>();
+    blob(layout, manifest(layout).get("config").get("digest").asText()).get("rootfs").get("diff_ids").forEach(d -> ids.add(Digest.parse(d.asText())));
+    return ids;
   }
 
   private interface Change {

@@ -13,9 +13,9 @@ import java.util.Optional;
  *
  * <p>The registry's name is not always where it is served: Docker Hub ({@code docker.io}) answers
  * at {@code registry-1.docker.io} ({@link #endpointHost()}). Registries on a loopback address
- * ({@code localhost}, {@code 127.0.0.0/8}, {@code ::1}) are spoken to over plain HTTP, as docker
- * does; every other registry over HTTPS unless TLS verification is turned off ({@link
- * #baseUri(boolean)}).
+ * ({@code localhost}, {@code 127.0.0.0/8}, {@code ::1}) may be spoken to over plain HTTP when they
+ * do not speak TLS, as docker does; every other registry only over HTTPS unless TLS verification
+ * is turned off ({@link #plainHttpAllowed(boolean)}).
  *
  * @param name the normalized name
  */
@@ -67,13 +67,18 @@ public record Reference(ImageName name) {
     return isLoopback(endpointHost());
   }
 
-  /**
-   * The registry's base URI ({@code scheme://host[:port]}): plain HTTP for a loopback registry or
-   * when {@code tlsVerify} is false, HTTPS otherwise.
-   */
-  public URI baseUri(boolean tlsVerify) {
-    String scheme = tlsVerify && !loopback() ? "https" : "http";
+  /** The registry's base URI over {@code scheme} ({@code https} or {@code http}): {@code scheme://host[:port]}. */
+  public URI baseUri(String scheme) {
     return URI.create(scheme + "://" + endpointHost());
+  }
+
+  /**
+   * Whether plain HTTP may be spoken when the registry does not speak TLS (HTTPS is always tried
+   * first): to a loopback registry (docker's rule), and to any registry when {@code tlsVerify} is
+   * false (containers/image's rule for {@code --tls-verify=false}).
+   */
+  public boolean plainHttpAllowed(boolean tlsVerify) {
+    return loopback() || !tlsVerify;
   }
 
   /** This reference with another tag and no digest. */

@@ -19,7 +19,7 @@ class ReferenceTest {
     Reference r = Reference.parse("debian");
     assertThat(r.toString()).isEqualTo("docker.io/library/debian:latest");
     assertThat(r.endpointHost()).isEqualTo("registry-1.docker.io");
-    assertThat(r.baseUri(true).toString()).isEqualTo("https://registry-1.docker.io");
+    assertThat(r.baseUri("https").toString()).isEqualTo("https://registry-1.docker.io");
   }
 
   @Test
@@ -28,7 +28,7 @@ class ReferenceTest {
     assertThat(r.registry()).isEqualTo("registry.example:5000");
     assertThat(r.repository()).isEqualTo("team/app");
     assertThat(r.selector()).isEqualTo("1.2");
-    assertThat(r.baseUri(true).toString()).isEqualTo("https://registry.example:5000");
+    assertThat(r.baseUri("https").toString()).isEqualTo("https://registry.example:5000");
   }
 
   @Test
@@ -40,18 +40,19 @@ class ReferenceTest {
   }
 
   @Test
-  void loopbackRegistries_areSpokenToOverPlainHttp() {
-    assertThat(Reference.parse("localhost:5000/a").baseUri(true).getScheme()).isEqualTo("http");
-    assertThat(Reference.parse("127.0.0.1:5000/a").baseUri(true).getScheme()).isEqualTo("http");
-    assertThat(Reference.parse("127.3.2.1/a").baseUri(true).getScheme()).isEqualTo("http");
+  void loopbackRegistries_mayBeSpokenToOverPlainHttp() {
+    assertThat(Reference.parse("localhost:5000/a").plainHttpAllowed(true)).isTrue();
+    assertThat(Reference.parse("127.0.0.1:5000/a").plainHttpAllowed(true)).isTrue();
+    assertThat(Reference.parse("127.3.2.1/a").plainHttpAllowed(true)).isTrue();
+    assertThat(Reference.parse("registry.example/a").plainHttpAllowed(true)).isFalse();
     assertThat(Reference.isLoopback("[::1]:5000")).isTrue();
     assertThat(Reference.isLoopback("128.0.0.1")).isFalse();
     assertThat(Reference.isLoopback("127.0.0.1.example.com")).isFalse();
   }
 
   @Test
-  void tlsVerifyFalse_speaksPlainHttpToAnyRegistry() {
-    assertThat(Reference.parse("registry.example/a").baseUri(false).getScheme()).isEqualTo("http");
+  void tlsVerifyFalse_allowsPlainHttpToAnyRegistry() {
+    assertThat(Reference.parse("registry.example/a").plainHttpAllowed(false)).isTrue();
   }
 
   @Test

@@ -30,25 +30,30 @@ public final class DockerRegistry implements BeforeAllCallback, AfterAllCallback
   private final String user;
   private final String password;
   private final boolean token;
+  private final Tls tls;
   private TokenServer tokens;
   private Path dir;
   private Process process;
   private int port;
 
-  private DockerRegistry(String user, String password, boolean token) {
+  /** Whether the registry serves HTTPS, and whether it asks clients for a certificate. */
+  private enum Tls { NONE, SERVER, MUTUAL }
+
+  private DockerRegistry(String user, String password, boolean token, Tls tls) {
     this.user = user;
     this.password = password;
     this.token = token;
+    this.tls = tls;
   }
 
   /** An open registry: anyone may pull and push. */
   public static DockerRegistry open() {
-    return new DockerRegistry("", "", false);
+    return new DockerRegistry("", "", false, Tls.NONE);
   }
 
   /** A registry with basic auth for one user (htpasswd, bcrypt). */
   public static DockerRegistry withUser(String user, String password) {
-    return new DockerRegistry(user, password, false);
+    return new DockerRegistry(user, password, false, Tls.NONE);
   }
 
   /**
@@ -56,7 +61,38 @@ public final class DockerRegistry implements BeforeAllCallback, AfterAllCallback
    * JWTs from an openssl key pair) issues tokens to one user.
    */
   public static DockerRegistry withTokenAuth(String user, String password) {
-    return new DockerRegistry(user, password, true);
+    return new DockerRegistry(user, password, true, Tls.NONE);
+  }
+
+  /**
+   * An open registry serving HTTPS only, with a server certificate for IP 127.0.0.1 signed by a CA
+   * of its own ({@link #caCertificate()}), both made with openssl.
+   */
+  public static DockerRegistry withTls() {
+    return new DockerRegistry("", "", false, Tls.SERVER);
+  }
+
+  /**
+   * Same, and the registry requires a client certificate signed by that CA ({@link
+   * #clientCertificate()}, {@link #clientKey()}).
+   */
+  public static DockerRegistry withMutualTls() {
+    return new DockerRegistry("", "", false, Tls.MUTUAL);
+  }
+
+  /** The PEM CA certificate that signed the server's (and the client's) certificate. */
+  public Path caCertificate() {
+    return dir.resolve("tls/ca.crt");
+  }
+
+  /** The PEM client certificate {@link #withMutualTls()} accepts. */
+  public Path clientCertificate() {
+    return dir.resolve("tls/client.cert");
+  }
+
+  /** The PEM (PKCS#8) key of {@link #clientCertificate()}. */
+  public Path clientKey() {
+    return dir.resolve("tls/client.key");
   }
 
   /** How many tokens the token server has issued. */
@@ -84,6 +120,13 @@ public final class DockerRegistry implements BeforeAllCallback, AfterAllCallback
     config.append("version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n");
     config.append("storage:\n  filesystem:\n    rootdirectory: ").append(dir.resolve("data")).append("\n  delete:\n    enabled: true\n");
     config.append("http:\n  addr: 127.0.0.1:").append(port).append("\n");
+    if (tls != Tls.NONE) {
+      makeCertificates(dir.resolve("tls"));
+      config.append("  tls:\n    certificate: ").append(dir.resolve("tls/server.crt")).append("\n    key: ").append(dir.resolve("tls/server.key")).append("\n");
+      if (tls == Tls.MUTUAL) {
+        config.append("    clientcas:\n      - ").append(caCertificate()).append("\n");
+      }
+    }
     if (token) {
       tokens = new TokenServer(dir, user, password);
       config.append("auth:\n  token:\n    realm: ").append(tokens.realm()).append("\n    service: ").append(TokenServer.SERVICE)
@@ -105,7 +148,27 @@ public final class DockerRegistry implements BeforeAllCallback, AfterAllCallback
     awaitReady();
   }
 
+  /** A CA, a server certificate for IP 127.0.0.1 and a client certificate, all signed by the CA. */
+  private void makeCertificates(Path tlsDir) throws Exception {
+    Files.createDirectories(tlsDir);
+    PeerTool.OPENSSL.run(tlsDir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=strata test CA",
+        "-keyout", "ca.key", "-out", "ca.crt");
+    sign(tlsDir, "server", "/CN=127.0.0.1", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n", "crt");
+    sign(tlsDir, "client", "/CN=strata test client", "extendedKeyUsage=clientAuth\n", "cert");
+  }
+
+  private static void sign(Path tlsDir, String name, String subject, String extensions, String suffix) throws Exception {
+    Files.writeString(tlsDir.resolve(name + ".ext"), extensions);
+    PeerTool.OPENSSL.run(tlsDir, "req", "-newkey", "rsa:2048", "-nodes", "-subj", subject, "-keyout", name + ".key", "-out", name + ".csr");
+    PeerTool.OPENSSL.run(tlsDir, "x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
+        "-extfile", name + ".ext", "-out", name + "." + suffix);
+  }
+
   private void awaitReady() throws Exception {
+    if (tls != Tls.NONE) {
+      awaitListening();
+      return;
+    }
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     HttpRequest ping = HttpRequest.newBuilder(URI.create("http://" + host() + "/v2/")).build();
     for (int i = 0; i < 200; i++) {
@@ -123,6 +186,21 @@ public final class DockerRegistry implements BeforeAllCallback, AfterAllCallback
       Thread.sleep(50);
     }
     throw new IllegalStateException("docker-registry did not answer on " + host());
+  }
+
+  /** Waits until the port accepts connections (an HTTPS ping would need the CA, or a client certificate). */
+  private void awaitListening() throws Exception {
+    for (int i = 0; i < 200; i++) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("docker-registry exited: " + Files.readString(dir.resolve("registry.log")));
+      }
+      try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+        return;
+      } catch (IOException notYet) {
+        Thread.sleep(50);
+      }
+    }
+    throw new IllegalStateException("docker-registry did not listen on " + host());
   }
 
   /** Stops the registry and removes its storage. */

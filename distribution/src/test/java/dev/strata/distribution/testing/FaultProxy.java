@@ -37,6 +37,8 @@ public final class FaultProxy implements AutoCloseable {
     DROP_AFTER,
     /** Forward, send {@code bytes} of the body, then hold the connection until the proxy closes. */
     STALL_AFTER,
+    /** Forward, send {@code bytes} of the body, then hold the rest until {@link #release()}. */
+    HOLD_AFTER,
     /** Forward without the Range header. */
     IGNORE_RANGE,
     /** Redirect to {@link #otherHost()}. */
@@ -79,6 +81,8 @@ public final class FaultProxy implements AutoCloseable {
   private int used;
 
   private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+
+  private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
 
   /** Starts a proxy forwarding to {@code upstreamHost} ({@code host:port}). */
   public FaultProxy(String upstreamHost) throws IOException {
@@ -203,6 +207,15 @@ public final class FaultProxy implements AutoCloseable {
       }
       ex.sendResponseHeaders(r.statusCode(), out.length);
       OutputStream os = ex.getResponseBody();
+      if (f.isPresent() && f.get().kind() == Kind.HOLD_AFTER) {
+        int n = (int) Math.min(f.get().bytes(), out.length - 1);
+        os.write(out, 0, n);
+        os.flush();
+        awaitRelease();
+        os.write(out, n, out.length - n);
+        bodyBytes.addAndGet(out.length);
+        return;
+      }
       if (f.isPresent() && (f.get().kind() == Kind.DROP_AFTER || f.get().kind() == Kind.STALL_AFTER)) {
         int n = (int) Math.min(f.get().bytes(), out.length - 1);
         os.write(out, 0, n);
@@ -222,6 +235,19 @@ public final class FaultProxy implements AutoCloseable {
     return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).flatMap(e -> e.getValue().stream()).findFirst();
   }
 
+  /** Lets the bodies held by {@link Kind#HOLD_AFTER} go on. */
+  public void release() {
+    released.countDown();
+  }
+
+  private void awaitRelease() {
+    try {
+      released.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private void awaitClose() {
     try {
       closed.await();
@@ -232,6 +258,7 @@ public final class FaultProxy implements AutoCloseable {
 
   @Override
   public void close() {
+    released.countDown();
     closed.countDown();
     server.stop(0);
   }

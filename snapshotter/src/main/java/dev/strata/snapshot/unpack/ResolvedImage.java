@@ -60,6 +60,16 @@ public record ResolvedImage(Descriptor manifestDescriptor, Manifest manifest, Im
               .orElseThrow(() -> new NotFoundException(parent.digest().toString(), "image index " + parent.digest() + " has no manifest for the platform " + platform));
     }
     Manifest manifest = Manifest.parse(read(content, descriptor), descriptor.mediaType(), descriptor.digest().toString());
+    return of(content, descriptor, manifest);
+  }
+
+  /**
+   * {@code manifest} (described by {@code descriptor}) with its config, read from {@code content}.
+   *
+   * @throws NotFoundException when the config is missing
+   * @throws FailedPreconditionException when the config's diff_ids disagree with the layers
+   */
+  public static ResolvedImage of(ContentStore content, Descriptor descriptor, Manifest manifest) throws IOException {
     ImageConfig config = ImageConfig.parse(read(content, manifest.config()), manifest.config().digest().toString());
     if (config.diffIds().size() != manifest.layers().size()) {
       throw new FailedPreconditionException(

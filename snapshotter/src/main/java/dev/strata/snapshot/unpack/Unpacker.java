@@ -123,7 +123,24 @@ public final class Unpacker {
    */
   public UnpackResult unpack(String name, PlatformMatcher platform, Optional<String> join) throws IOException {
     Image image = storage.images().get(name);
-    ResolvedImage resolved = ResolvedImage.resolve(storage.content(), image.target(), platform);
+    return unpack(ResolvedImage.resolve(storage.content(), image.target(), platform), join, Arrival.PRESENT);
+  }
+
+  /** Waits until a layer is in the content store; the pipelined unpack's hook into a pull. */
+  @FunctionalInterface
+  interface Arrival {
+    /** The layers of an image in the store are there already. */
+    Arrival PRESENT = layer -> {};
+
+    /** Returns once {@code layer} is in the store; throws when it never will be. */
+    void await(Descriptor layer) throws IOException;
+  }
+
+  /**
+   * Unpacks {@code resolved}, layer by layer in order, waiting for each layer's blob through
+   * {@code arrival} only when its snapshot is not committed already.
+   */
+  UnpackResult unpack(ResolvedImage resolved, Optional<String> join, Arrival arrival) throws IOException {
     return LeasedWork.withLease(storage, WorkSpec.of("unpack", LEASE_EXPIRY).joining(join), this::removeExtract, work -> {
       int applied = 0;
       long bytes = 0;
@@ -131,7 +148,7 @@ public final class Unpacker {
       for (int i = 0; i < layers.size(); i++) {
         Optional<String> parent = i == 0 ? Optional.empty() : Optional.of(resolved.chainIds().get(i - 1).toString());
         Optional<ApplyResult> result =
-            unpackLayer(layers.get(i), resolved.config().diffIds().get(i), resolved.chainIds().get(i), parent, work);
+            unpackLayer(layers.get(i), resolved.config().diffIds().get(i), resolved.chainIds().get(i), parent, work, arrival);
         if (result.isPresent()) {
           applied++;
           bytes += result.get().bytes();
@@ -150,6 +167,14 @@ public final class Unpacker {
     });
   }
 
+  /**
+   * An unpack of the image a pull is fetching, run beside it ({@link PipelinedUnpack}): layer i
+   * is applied as soon as it is in the store, while later layers still download.
+   */
+  public PipelinedUnpack pipelined(PlatformMatcher platform, Optional<String> join) {
+    return new PipelinedUnpack(this, storage.content(), platform, join);
+  }
+
   /** Removes the half-applied snapshot of a dead unpack; what it committed is left to the collector. */
   private void removeExtract(LeaseResource resource) throws IOException {
     if (resource.type().equals(LeaseResource.SNAPSHOTS_PREFIX + snapshotter.name()) && resource.id().startsWith(EXTRACT_PREFIX)) {
@@ -163,7 +188,7 @@ public final class Unpacker {
 
   /** Applies one layer as snapshot {@code chainId}, unless it exists; empty when it did. */
   private Optional<ApplyResult> unpackLayer(
-      Descriptor layer, Digest diffId, Digest chainId, Optional<String> parent, LeasedWork work) throws IOException {
+      Descriptor layer, Digest diffId, Digest chainId, Optional<String> parent, LeasedWork work, Arrival arrival) throws IOException {
     // Lease the layer's snapshot before anything else: once committed it is referenced by nothing
     // until the config gets its label at the end, and a collection meanwhile must not take it.
     work.protect(LeaseResource.snapshot(snapshotter.name(), chainId.toString()));
@@ -171,6 +196,7 @@ public final class Unpacker {
       listener.finished(layer, true);
       return Optional.empty();
     }
+    arrival.await(layer);
     BackendLock lock = snapshotter.awaitLock("unpack-" + chainId.encoded());
     try (lock) {
       if (isCommitted(chainId.toString())) {

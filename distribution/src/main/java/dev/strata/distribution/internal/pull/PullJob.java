@@ -111,6 +111,7 @@ public final class PullJob {
       return;
     }
     Manifest manifest = Manifest.parse(bytes, d.mediaType(), d.digest().toString());
+    options.manifests().fetching(d, manifest);
     List<Descriptor> blobs = new ArrayList<>();
     blobs.add(manifest.config());
     blobs.addAll(manifest.layers());

@@ -23,6 +23,9 @@ import java.util.Set;
  * challenges once per request), retries 429, 5xx and dropped connections with {@link Backoff}, and
  * follows redirects itself so that the Authorization header goes only to the registry's own host
  * (blob storage behind a redirect gets the request without it).
+ *
+ * <p>HTTPS trusts the JDK's CAs plus the registry's {@code certs.d} files ({@link RegistryTls});
+ * which scheme a registry is spoken to over is {@link Endpoint}'s rule.
  */
 public final class RegistryClient implements AutoCloseable {
   private static final int MAX_REDIRECTS = 5;
@@ -30,19 +33,20 @@ public final class RegistryClient implements AutoCloseable {
 
   private final HttpClient http;
   private final Reference reference;
-  private final URI base;
+  private final Endpoint endpoint;
   private final Authenticator auth;
   private final Backoff backoff;
 
   /** A client for {@code reference}'s repository; credentials are resolved now. */
   public RegistryClient(Reference reference, RegistryOptions options) throws IOException {
     this.reference = reference;
-    this.base = reference.baseUri(options.tlsVerify());
+    this.endpoint = new Endpoint(reference, options);
     this.http =
         HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(30))
-            .version(base.getScheme().equals("http") ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
+            .sslContext(endpoint.sslContext())
+            .version(HttpClient.Version.HTTP_2)
             .build();
     Optional<Credentials> creds = options.credentials().isPresent() ? options.credentials() : options.credentialStore().lookup(reference.registry());
     this.auth = new Authenticator(http, reference.registry(), reference.repository(), creds);
@@ -61,12 +65,12 @@ public final class RegistryClient implements AutoCloseable {
 
   /** {@code base/v2/REPOSITORY/SUFFIX}. */
   URI repositoryUri(String suffix) {
-    return base.resolve("/v2/" + reference.repository() + "/" + suffix);
+    return endpoint.base().resolve("/v2/" + reference.repository() + "/" + suffix);
   }
 
   /** {@code base/v2/}, the API version check. */
   URI versionUri() {
-    return base.resolve("/v2/");
+    return endpoint.base().resolve("/v2/");
   }
 
   /** Resolves a Location header against the request URI. */
@@ -151,23 +155,36 @@ public final class RegistryClient implements AutoCloseable {
   }
 
   private HttpResponse<InputStream> sendOnce(Request request) throws IOException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(request.uri()).timeout(Duration.ofMinutes(5));
+    URI uri = endpoint.onCurrentScheme(request.uri());
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5));
+    if (uri.getScheme().equals("http")) {
+      b.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance with a plain registry
+    }
     request.headers().forEach(b::header);
-    if (sameOrigin(request.uri())) {
+    if (sameOrigin(uri)) {
       auth.header(request.scope()).ifPresent(h -> b.header("Authorization", h));
     }
     HttpRequest.BodyPublisher body = request.body().map(s -> s.get()).orElse(HttpRequest.BodyPublishers.noBody());
     b.method(request.method(), body);
+    HttpResponse<InputStream> response;
     try {
-      return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      response = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted talking to " + reference.registry());
+    } catch (IOException e) {
+      if (endpoint.checkFailure(uri, e)) {
+        return sendOnce(request); // the registry speaks plain HTTP only
+      }
+      throw e;
     }
+    Optional<HttpResponse<InputStream>> answer = endpoint.checkFirstAnswer(http, uri, response);
+    return answer.isPresent() ? answer.get() : sendOnce(request); // empty: it speaks HTTPS
   }
 
   /** Whether {@code uri} is the registry's own scheme, host and port: only then is auth sent. */
   boolean sameOrigin(URI uri) {
+    URI base = endpoint.base();
     return base.getScheme().equalsIgnoreCase(uri.getScheme())
         && base.getHost().equalsIgnoreCase(uri.getHost())
         && port(base) == port(uri);
