@@ -26,4 +26,7 @@ module dev.strata.core {
   exports dev.strata.core.spi to
       dev.strata.snapshot,
       dev.strata.gc;
+  // The one door for opening gzip / zstd / plain layer streams (ISA-L inflate where loaded).
+  exports dev.strata.core.compress to
+      dev.strata.overlay;
 }

@@ -75,9 +75,9 @@ final class Libc {
     return new Function(name, handle);
   }
 
-  /** Runs {@code body} in a fresh arena; a negative result is a {@link LinuxException}. */
+  /** Runs {@code body} in this thread's scratch arena; a negative result is a {@link LinuxException}. */
   static long call(String call, String subject, Body body) throws LinuxException {
-    try (Arena arena = Arena.ofConfined()) {
+    try (Arena arena = ScratchArena.open()) {
       return call(arena, call, subject, body);
     }
   }
@@ -94,9 +94,9 @@ final class Libc {
     return rc;
   }
 
-  /** Runs {@code body} in a fresh arena: its result, or minus errno when it failed. */
+  /** Runs {@code body} in this thread's scratch arena: its result, or minus errno when it failed. */
   static long attempt(Body body) {
-    try (Arena arena = Arena.ofConfined()) {
+    try (Arena arena = ScratchArena.open()) {
       return attempt(arena, body);
     }
   }

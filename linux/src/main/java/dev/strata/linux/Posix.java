@@ -223,7 +223,7 @@ public final class Posix {
   /** statx(2) of {@code name} below {@code dir}, never following a final symlink; empty name: dir. */
   public static Statx lstatat(Fd dir, String name, String subject) throws IOException {
     int flags = AT_SYMLINK_NOFOLLOW | (name.isEmpty() ? AT_EMPTY_PATH : 0);
-    try (Arena arena = Arena.ofConfined()) {
+    try (Arena arena = ScratchArena.open()) {
       MemorySegment buf = arena.allocate(Statx.SIZE, 8);
       Libc.call(
           arena,
@@ -244,7 +244,7 @@ public final class Posix {
 
   /** readlinkat(2): the target of the symlink {@code name} below {@code dir}, a byte string. */
   public static String readlinkat(Fd dir, String name, String subject) throws IOException {
-    try (Arena arena = Arena.ofConfined()) {
+    try (Arena arena = ScratchArena.open()) {
       MemorySegment buf = arena.allocate(4096);
       long n =
           Libc.call(arena, "readlink", subject, (a, s) -> (long) READLINKAT.handle().invokeExact(s, dir.fd(), cstr(a, name), buf, 4096L));

@@ -1,12 +1,11 @@
 package dev.strata.overlay.changeset;
 
-import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import dev.strata.core.compress.Codec;
 import dev.strata.core.error.InvalidArgumentException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
 
 /**
  * How a layer blob is compressed. OCI layers are tar, tar+gzip or tar+zstd (image-spec
@@ -47,31 +46,18 @@ public enum Compression {
    * @param in a stream that supports mark/reset (a {@link BufferedInputStream})
    */
   public static Compression detect(InputStream in) throws IOException {
-    if (!in.markSupported()) {
-      throw new IllegalArgumentException("detect needs a stream with mark/reset");
-    }
-    in.mark(4);
-    byte[] magic = in.readNBytes(4);
-    in.reset();
-    if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
-      return GZIP;
-    }
-    if (magic.length == 4
-        && (magic[0] & 0xff) == 0x28
-        && (magic[1] & 0xff) == 0xb5
-        && (magic[2] & 0xff) == 0x2f
-        && (magic[3] & 0xff) == 0xfd) {
-      return ZSTD;
-    }
-    return NONE;
+    return valueOf(Codec.detect(in).name());
   }
 
-  /** A stream of the uncompressed bytes of {@code in}; closing it closes {@code in}. */
+  /**
+   * A stream of the uncompressed bytes of {@code in}; closing it closes {@code in}. Opened by
+   * storage-core's one codec door (gzip through ISA-L where it is installed, else the JDK).
+   */
   public InputStream decompress(InputStream in) throws IOException {
-    return switch (this) {
-      case NONE -> in;
-      case GZIP -> new GZIPInputStream(in, 64 * 1024);
-      case ZSTD -> new ZstdInputStreamNoFinalizer(in);
-    };
+    return codec().decompress(in);
+  }
+
+  private Codec codec() {
+    return Codec.valueOf(name());
   }
 }

@@ -6,15 +6,21 @@ import dev.strata.core.digest.Hasher;
 import dev.strata.core.error.DecompressionLimitException;
 import dev.strata.overlay.changeset.Compression;
 import dev.strata.overlay.changeset.MalformedLayerException;
+import dev.strata.overlay.internal.diff.OffThreadOutputStream;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The uncompressed bytes of a layer, hashed as they are read. A failure of the compressed data
+ * The uncompressed bytes of a layer, hashed as they are read: on a second thread, fed in 256 KiB
+ * chunks through a bounded queue, so SHA-256 of the diffID overlaps with the applier's file
+ * creation instead of running between its reads. A failure of the compressed data
  * (corrupt or truncated gzip/zstd) becomes a {@link MalformedLayerException}; a failure to read
  * the source itself stays an {@link IOException}. Closing releases the decompressor but never
  * closes the caller's stream.
@@ -31,13 +37,31 @@ final class LayerStream extends InputStream {
 
   private final InputStream plain;
   private final Hasher hasher = Hasher.create(DigestAlgorithm.SHA256);
+  private final OffThreadOutputStream lane;
+  private final OutputStream toLane;
   private final Compression compression;
   private final long limit;
+  private long length;
+  private @Nullable Digest digest;
 
   private LayerStream(InputStream plain, Compression compression, long limit) {
     this.plain = plain;
     this.compression = compression;
     this.limit = limit;
+    OutputStream sink =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            hasher.update(new byte[] {(byte) b}, 0, 1);
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) {
+            hasher.update(b, off, len);
+          }
+        };
+    this.lane = new OffThreadOutputStream(sink, "strata-layer-hash");
+    this.toLane = new BufferedOutputStream(lane, 256 * 1024);
   }
 
   /**
@@ -84,8 +108,13 @@ final class LayerStream extends InputStream {
     return compression;
   }
 
-  Digest digest() {
-    return hasher.digest();
+  /** The digest of everything read; waits for the hashing thread, which ends. Read no more after it. */
+  Digest digest() throws IOException {
+    if (digest == null) {
+      toLane.close(); // flushes, sends the end, joins the thread
+      digest = hasher.digest();
+    }
+    return digest;
   }
 
   /** Reads (and hashes) to the end: tar padding and anything after the end marker count too. */
@@ -108,11 +137,12 @@ final class LayerStream extends InputStream {
     try {
       n = plain.read(b, off, len);
     } catch (IOException e) {
-      throw translate(e, compression, hasher.length());
+      throw translate(e, compression, length);
     }
     if (n > 0) {
-      hasher.update(b, off, n);
-      if (hasher.length() > limit) {
+      toLane.write(b, off, n);
+      length += n;
+      if (length > limit) {
         throw new DecompressionLimitException("the " + compression.name().toLowerCase(java.util.Locale.ROOT) + " layer", limit);
       }
     }
@@ -132,6 +162,7 @@ final class LayerStream extends InputStream {
 
   @Override
   public void close() throws IOException {
+    lane.abort(); // a no-op once digest() has finished the thread
     plain.close();
   }
 }

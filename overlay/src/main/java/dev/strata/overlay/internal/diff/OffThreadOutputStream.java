@@ -10,11 +10,11 @@ import java.util.concurrent.BlockingQueue;
 /**
  * Hands what is written to a second thread that writes it to {@code out}, so that compressing a
  * layer (gzip is ~3x slower than writing the tar) overlaps with walking the tree and hashing the
- * tar. A bounded queue of chunks keeps memory small and makes the writer wait when the
+ * tar, and hashing an applied layer overlaps with creating its files. A bounded queue of chunks keeps memory small and makes the writer wait when the
  * compressor falls behind. {@link #close()} waits for the thread, closes {@code out} there, and
  * rethrows what it failed with; {@link #abort()} stops the thread after a failure of the writer.
  */
-final class OffThreadOutputStream extends OutputStream {
+public final class OffThreadOutputStream extends OutputStream {
   /** Chunks in flight; with 256 KiB writes, at most 2 MiB waits. */
   private static final int QUEUE = 8;
 
@@ -25,7 +25,8 @@ final class OffThreadOutputStream extends OutputStream {
   private volatile Throwable failure;
   private boolean closed;
 
-  OffThreadOutputStream(OutputStream out, String name) {
+  /** Starts the thread {@code name}, which writes to {@code out} what this stream is given. */
+  public OffThreadOutputStream(OutputStream out, String name) {
     this.worker = Thread.ofPlatform().daemon().name(name).start(() -> drain(out));
   }
 
@@ -98,7 +99,7 @@ final class OffThreadOutputStream extends OutputStream {
   }
 
   /** Stops the thread without finishing; does nothing after {@link #close()}. */
-  void abort() {
+  public void abort() {
     if (!closed) {
       closed = true;
       worker.interrupt();

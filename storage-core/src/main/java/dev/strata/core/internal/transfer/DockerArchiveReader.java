@@ -1,6 +1,7 @@
 package dev.strata.core.internal.transfer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.core.compress.Codec;
 import dev.strata.core.content.ContentInfo;
 import dev.strata.core.content.ContentStore;
 import dev.strata.core.digest.Digest;
@@ -155,11 +156,11 @@ final class DockerArchiveReader {
       sink.skip(layer);
       return layer;
     }
-    Compression compression;
+    Codec compression;
     try (InputStream in = source.open(member)) {
-      compression = Compression.detect(in.readNBytes(4));
+      compression = Codec.detect(in.readNBytes(4));
     }
-    if (compression == Compression.NONE) {
+    if (compression == Codec.NONE) {
       Descriptor layer = new Descriptor(MediaTypes.DOCKER_LAYER_GZIP, diffId, member.size());
       sink.write(layer, () -> source.open(member), Map.of(), culprit);
       return layer;

@@ -2,6 +2,7 @@ package dev.strata.core.internal.transfer;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.core.compress.Codec;
 import dev.strata.core.Storage;
 import dev.strata.core.content.ContentInfo;
 import dev.strata.core.content.ContentStore;
@@ -243,11 +244,11 @@ public final class Exporter {
   /** Docker archives hold uncompressed layers named by diffID; decompress when needed and check. */
   private void writeUncompressedLayer(LayoutSink sink, String name, Descriptor layer, Digest diffId) throws IOException {
     require(layer, "layer " + layer.digest());
-    Compression compression;
+    Codec compression;
     try (InputStream in = content.open(layer.digest())) {
-      compression = Compression.detect(in.readNBytes(4));
+      compression = Codec.detect(in.readNBytes(4));
     }
-    if (compression == Compression.NONE) {
+    if (compression == Codec.NONE) {
       if (!layer.digest().equals(diffId)) {
         throw new MalformedContentException(layer.digest().toString(), "uncompressed layer " + layer.digest() + " is not its diffID " + diffId);
       }

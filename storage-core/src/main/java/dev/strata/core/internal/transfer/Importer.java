@@ -1,5 +1,6 @@
 package dev.strata.core.internal.transfer;
 
+import dev.strata.core.compress.Codec;
 import dev.strata.core.Storage;
 import dev.strata.core.image.Image;
 import dev.strata.core.image.NewImage;
@@ -104,7 +105,7 @@ public final class Importer {
     }
     try (InputStream in = Files.newInputStream(path)) {
       byte[] head = in.readNBytes(4);
-      if (Compression.detect(head) != Compression.NONE) {
+      if (Codec.detect(head) != Codec.NONE) {
         throw new MalformedArchiveException(
             label, label + " is a compressed archive; decompress it first (gunzip / zstd -d)");
       }
