@@ -42,21 +42,6 @@ public final class FileIo {
   private static final Libc.Function COPY_FILE_RANGE =
       Libc.bind("copy_file_range", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
 
-  private static final Libc.Function PREAD = Libc.bind("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-
-  /** pread(2) of up to {@code len} bytes at {@code offset} (the file position untouched); 0 at end of file. EINTR is retried. */
-  public static long pread(Fd fd, MemorySegment buf, long len, long offset, String subject) throws IOException {
-    while (true) {
-      long n = Libc.attempt((a, s) -> (long) PREAD.handle().invokeExact(s, fd.fd(), buf, len, offset));
-      if (n >= 0) {
-        return n;
-      }
-      if (n != -Errno.EINTR) {
-        throw new LinuxException((int) -n, "read", subject);
-      }
-    }
-  }
-
   /** read(2) of up to {@code len} bytes into {@code buf}; 0 at end of file. EINTR is retried. */
   public static long read(Fd fd, MemorySegment buf, long len, String subject) throws IOException {
     while (true) {
