@@ -75,6 +75,7 @@ final class Isal {
   static final @Nullable MethodHandle DEFLATE_INIT = bind("isal_deflate_init", FunctionDescriptor.ofVoid(ADDRESS));
   static final @Nullable MethodHandle DEFLATE = bind("isal_deflate", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
+  @SuppressWarnings("restricted") // the one place libisal is loaded; callers need native access
   private static @Nullable SymbolLookup load() {
     try {
       return SymbolLookup.libraryLookup("libisal.so.2", Arena.global());
@@ -83,6 +84,7 @@ final class Isal {
     }
   }
 
+  @SuppressWarnings("restricted") // the one place libisal's functions are bound
   private static @Nullable MethodHandle bind(String name, FunctionDescriptor descriptor) {
     if (LIBRARY == null) {
       return null;

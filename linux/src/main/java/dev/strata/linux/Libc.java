@@ -75,6 +75,16 @@ final class Libc {
     return new Function(name, handle);
   }
 
+  /**
+   * Binds {@code name} as a critical call that may take heap segments, without errno capture (the
+   * caller repeats a failed call through a {@link #bind capturing} handle to learn its errno); the
+   * handle takes the C arguments only. Absent ({@code null}) when this libc lacks it.
+   */
+  @SuppressWarnings("restricted") // as above: the one place libc functions are bound
+  static @Nullable MethodHandle bindCritical(String name, FunctionDescriptor descriptor) {
+    return LINKER.defaultLookup().find(name).map(symbol -> LINKER.downcallHandle(symbol, descriptor, Linker.Option.critical(true))).orElse(null);
+  }
+
   /** Runs {@code body} in this thread's scratch arena; a negative result is a {@link LinuxException}. */
   static long call(String call, String subject, Body body) throws LinuxException {
     try (Arena arena = ScratchArena.open()) {
