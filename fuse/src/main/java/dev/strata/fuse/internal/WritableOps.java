@@ -44,6 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Changes to the tree are serialized on this object; file data moves outside that lock.
  * Every callback replies exactly once and lets no exception reach native code.
  */
+@SuppressWarnings("restricted") // sizes the C buffers and structs libfuse hands each write operation
 final class WritableOps {
   private static final int O_ACCMODE = 3;
   private static final int O_TRUNC = 01000;
