@@ -121,4 +121,28 @@ class ScopeTest {
     Scope end = walk(df, BuildArgs.NONE, List.of(), new java.util.ArrayList<>());
     assertThat(end.args()).containsExactly(Map.entry("A", "a"), Map.entry("B", "ab"));
   }
+
+  @Test
+  void platformArgs_reachFromLines_andAStageAfterItDeclaresThem() {
+    Dockerfile df =
+        DockerfileParser.parse(
+            "Dockerfile", "FROM --platform=$BUILDPLATFORM img-$TARGETARCH\nUSER u$TARGETOS\nARG TARGETOS\nUSER u$TARGETOS\n");
+    Scope global = Scope.global(df, BuildArgs.NONE, Map.of("BUILDPLATFORM", "linux/arm64", "TARGETARCH", "arm64", "TARGETOS", "linux"));
+    Instruction.From from = (Instruction.From) global.expand(df.stages().getFirst().from());
+    assertThat(from.image()).isEqualTo("img-arm64");
+    assertThat(from.platform()).contains("linux/arm64");
+    Scope scope = global.stage(List.of());
+    var users = new java.util.ArrayList<String>();
+    for (Instruction i : df.stages().getFirst().instructions()) {
+      Instruction e = scope.expand(i);
+      if (e instanceof Instruction.User u) {
+        users.add(u.user());
+      }
+      scope = scope.apply(e);
+    }
+    assertThat(users).containsExactly("u", "ulinux");
+    assertThat(Scope.platformArgs()).containsKeys("TARGETPLATFORM", "TARGETARCH", "BUILDOS").containsEntry("TARGETOS", "linux");
+    BuildArgs override = BuildArgs.parse(List.of("TARGETARCH=riscv64"), Map.of());
+    assertThat(((Instruction.From) Scope.global(df, override).expand(df.stages().getFirst().from())).image()).isEqualTo("img-riscv64");
+  }
 }
