@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Chars;
+import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 
 class ScopeTest {
@@ -144,5 +148,19 @@ class ScopeTest {
     assertThat(Scope.platformArgs()).containsKeys("TARGETPLATFORM", "TARGETARCH", "BUILDOS").containsEntry("TARGETOS", "linux");
     BuildArgs override = BuildArgs.parse(List.of("TARGETARCH=riscv64"), Map.of());
     assertThat(((Instruction.From) Scope.global(df, override).expand(df.stages().getFirst().from())).image()).isEqualTo("img-riscv64");
+  }
+
+  @Property
+  void anEnvValueQuotedForTheDockerfile_isWhatTheStageGets(
+      @ForAll @StringLength(max = 20) @Chars({'a', 'Z', '$', '{', '}', '"', '\'', '\\', ' ', '\t', '=', '#', ':', '-'})
+          String value) {
+    String quoted = Substitution.quote(value, '\\');
+    if (quoted.endsWith(" ") || quoted.endsWith("\t") || quoted.endsWith("\\")) {
+      quoted = quoted + "\"\""; // an escape (then blanks) at the end of a line continues it, in Docker too
+    }
+    Dockerfile df = DockerfileParser.parse("Dockerfile", "FROM x\nENV K=" + quoted + " L=after\n");
+    Scope scope = Scope.global(df, BuildArgs.NONE).stage(List.of());
+    Scope end = scope.apply(scope.expand(df.stages().getFirst().instructions().getFirst()));
+    assertThat(end.env()).containsExactly(Map.entry("K", value), Map.entry("L", "after"));
   }
 }
