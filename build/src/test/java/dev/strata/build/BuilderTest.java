@@ -144,6 +144,16 @@ class BuilderTest {
   }
 
   @Test
+  void target_buildsThatStage_andStopsThere() throws IOException {
+    fx.dockerfile("FROM tiny AS first\nRUN echo one > /1\nFROM first AS second\nRUN echo two > /2\n");
+    BuildResult first = fx.build(o -> o.withTarget("first"));
+    assertThat(first.steps()).isEqualTo(2);
+    assertThat(fx.manifest(first).get("layers")).hasSize(2);
+    BuildResult second = fx.build(o -> o);
+    assertThat(fx.manifest(second).get("layers")).hasSize(3);
+  }
+
+  @Test
   void aStageThatDoesNotExist_isAClearError() throws IOException {
     fx.dockerfile("FROM tiny AS one\nRUN true\n");
     assertThatThrownBy(() -> fx.build(o -> o.withTarget("two")))

@@ -66,6 +66,19 @@ class BuildCommandTest {
   }
 
   @Test
+  void gc_keepsTheCacheWhileAnImageBuiltWithItExists_andCollectsItAfter() throws IOException {
+    Files.writeString(context.resolve("Dockerfile"), "FROM tiny\nRUN echo hi > /x\n");
+    assertThat(strata("build", "-t", "out", context.toString()).status()).isZero();
+    assertThat(strata("gc").status()).isZero();
+    assertThat(strata("build", "--json", "-t", "out", context.toString()).out()).contains("\"cached\" : 1");
+    assertThat(strata("image", "rm", "out").status()).isZero();
+    assertThat(strata("gc").status()).isZero();
+    assertThat(strata("build", "--json", context.toString()).out()).contains("\"cached\" : 0");
+    CliRunner.Result fsck = strata("fsck");
+    assertThat(fsck.status()).as(fsck.out() + fsck.err()).isZero();
+  }
+
+  @Test
   void prune_dropsTheCache_soTheNextBuildRunsEveryStep() throws IOException {
     Files.writeString(context.resolve("Dockerfile"), "FROM tiny\nRUN echo hi > /x\n");
     assertThat(strata("build", "-t", "out", context.toString()).status()).isZero();

@@ -2,21 +2,20 @@ package dev.strata.build.context;
 
 import dev.strata.build.context.internal.CleanPath;
 import dev.strata.build.context.internal.Glob;
+import dev.strata.build.context.internal.InRoot;
 import dev.strata.build.dockerfile.Heredoc;
 import dev.strata.core.error.InvalidArgumentException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +47,6 @@ import java.util.stream.Stream;
  */
 public final class BuildContext {
   private static final Pattern OCTAL = Pattern.compile("[0-7]{1,4}");
-  private static final int MAX_LINKS = 40; // Linux's MAXSYMLINKS
 
   private final Path directory;
   private final DockerIgnore ignore;
@@ -343,48 +341,14 @@ public final class BuildContext {
       return confined(cleaned, false);
     }
 
-    /**
-     * Resolves {@code cleaned} segment by segment inside the context, symlinks on the way as if
-     * the context were the root; the last segment's link is followed only when {@code
-     * followLast}. Empty when something on the way is missing.
-     */
+    /** {@link InRoot#resolve} in the context, a link loop an invalid argument. */
     private Optional<Source> confined(String cleaned, boolean followLast) throws IOException {
-      Deque<String> todo = new ArrayDeque<>(cleaned.equals(".") ? List.of() : Arrays.asList(cleaned.split("/")));
-      Deque<String> current = new ArrayDeque<>();
-      int links = 0;
-      while (!todo.isEmpty()) {
-        String segment = todo.pollFirst();
-        if (segment.isEmpty() || segment.equals(".")) {
-          continue;
-        }
-        if (segment.equals("..")) {
-          current.pollLast();
-          continue;
-        }
-        current.addLast(segment);
-        Path path = directory.resolve(String.join("/", current));
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-          return Optional.empty();
-        }
-        if (Files.isSymbolicLink(path) && (!todo.isEmpty() || followLast)) {
-          if (++links > MAX_LINKS) {
-            throw invalid(cleaned + ": too many levels of symbolic links");
-          }
-          String target = Files.readSymbolicLink(path).toString();
-          current.pollLast();
-          if (target.startsWith("/")) {
-            current.clear();
-          }
-          List<String> parts = Arrays.asList(target.split("/"));
-          for (int i = parts.size() - 1; i >= 0; i--) {
-            todo.addFirst(parts.get(i));
-          }
-        } else if (!todo.isEmpty() && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-          return Optional.empty();
-        }
+      try {
+        return InRoot.resolve(directory, cleaned, followLast)
+            .map(r -> new Source(r, r.equals(".") ? directory : directory.resolve(r)));
+      } catch (FileSystemLoopException e) {
+        throw invalid(cleaned + ": too many levels of symbolic links");
       }
-      String relative = current.isEmpty() ? "." : String.join("/", current);
-      return Optional.of(new Source(relative, current.isEmpty() ? directory : directory.resolve(relative)));
     }
 
     private URI url(String source) {

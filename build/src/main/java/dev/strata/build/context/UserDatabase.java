@@ -1,9 +1,12 @@
 package dev.strata.build.context;
 
+import dev.strata.build.context.internal.InRoot;
 import dev.strata.core.error.InvalidArgumentException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -60,6 +63,34 @@ public final class UserDatabase {
    */
   public static UserDatabase read(Path passwd, Path group) throws IOException {
     return parse(readOrEmpty(passwd), readOrEmpty(group));
+  }
+
+  /**
+   * Reads {@code etc/passwd} and {@code etc/group} of the image root filesystem {@code rootfs},
+   * their symlinks resolved inside {@code rootfs} (an image's {@code /etc/passwd -> /host/file}
+   * never reads the host's); a missing file counts as empty.
+   *
+   * @throws IOException if a file exists and cannot be read
+   */
+  public static UserDatabase readFromRoot(Path rootfs) throws IOException {
+    return parse(readInRoot(rootfs, "etc/passwd"), readInRoot(rootfs, "etc/group"));
+  }
+
+  private static String readInRoot(Path rootfs, String file) throws IOException {
+    Optional<String> resolved;
+    try {
+      resolved = InRoot.resolve(rootfs, file, true);
+    } catch (FileSystemLoopException e) {
+      return "";
+    }
+    if (resolved.isEmpty()) {
+      return "";
+    }
+    Path path = rootfs.resolve(resolved.get());
+    if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+      return "";
+    }
+    return Files.readString(path, StandardCharsets.UTF_8);
   }
 
   private static String readOrEmpty(Path file) throws IOException {

@@ -50,20 +50,60 @@ public final class Scope {
   }
 
   /**
-   * The scope of the FROM lines of {@code dockerfile}: its global ARGs under {@code buildArgs}.
+   * The scope of the FROM lines of {@code dockerfile}: its global ARGs under {@code buildArgs},
+   * with BuildKit's automatic platform ARGs for this host ({@link #platformArgs()}).
    *
    * @throws DockerfileException if a global ARG's default fails to substitute
    */
   public static Scope global(Dockerfile dockerfile, BuildArgs buildArgs) {
+    return global(dockerfile, buildArgs, platformArgs());
+  }
+
+  /**
+   * The scope of the FROM lines of {@code dockerfile} with {@code automatic} as the predefined
+   * global ARGs ({@code TARGETPLATFORM} and kin): usable in FROM lines, and in a stage after
+   * {@code ARG NAME}, like a global ARG with a default; a {@code --build-arg} or an ARG default of
+   * the same name overrides them.
+   *
+   * @throws DockerfileException if a global ARG's default fails to substitute
+   */
+  public static Scope global(Dockerfile dockerfile, BuildArgs buildArgs, Map<String, String> automatic) {
+    Map<String, Optional<String>> seeded = new LinkedHashMap<>();
+    automatic.forEach((k, v) -> seeded.put(k, Optional.of(buildArgs.get(k).orElse(v))));
+    Map<String, String> seededGlobals = new LinkedHashMap<>();
+    seeded.forEach((k, v) -> seededGlobals.put(k, v.orElseThrow()));
     Scope scope =
         new Scope(
-            dockerfile.file(), dockerfile.directives().escape(), buildArgs, Map.of(), Map.of(), Map.of());
+            dockerfile.file(), dockerfile.directives().escape(), buildArgs, seededGlobals, Map.of(), seeded);
     for (Instruction.Arg arg : dockerfile.globalArgs()) {
       scope = scope.apply(scope.expand(arg));
     }
     Map<String, String> globals = new LinkedHashMap<>();
     scope.args.forEach((k, v) -> v.ifPresent(value -> globals.put(k, value)));
     return new Scope(scope.file, scope.escape, buildArgs, globals, Map.of(), scope.args);
+  }
+
+  /**
+   * BuildKit's automatic platform ARGs for this host, building for itself: {@code
+   * TARGETPLATFORM}, {@code TARGETOS}, {@code TARGETARCH}, {@code TARGETVARIANT} and the same
+   * four {@code BUILD*} names ({@code linux/amd64}, {@code linux}, {@code amd64}, empty).
+   */
+  public static Map<String, String> platformArgs() {
+    String arch =
+        switch (System.getProperty("os.arch")) {
+          case "amd64", "x86_64" -> "amd64";
+          case "aarch64" -> "arm64";
+          case "x86", "i386", "i686" -> "386";
+          case String other -> other;
+        };
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String prefix : java.util.List.of("TARGET", "BUILD")) {
+      out.put(prefix + "PLATFORM", "linux/" + arch);
+      out.put(prefix + "OS", "linux");
+      out.put(prefix + "ARCH", arch);
+      out.put(prefix + "VARIANT", "");
+    }
+    return Collections.unmodifiableMap(out);
   }
 
   /**

@@ -16,7 +16,6 @@ import dev.strata.snapshot.Mount;
 import dev.strata.snapshot.mount.Mounter;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +77,7 @@ final class CopySteps {
               return false;
             }
           };
-          UserDatabase users = UserDatabase.read(plain(root, "etc/passwd"), plain(root, "etc/group"));
+          UserDatabase users = UserDatabase.readFromRoot(root);
           plan = sources.plan(CopyRequest.of(expanded, cwd, isDirectory, users));
         }
       } else {
@@ -99,12 +98,6 @@ final class CopySteps {
 
   private static boolean copiesADirectory(CopyPlan plan) {
     return plan.entries().stream().anyMatch(e -> e instanceof CopyEntry.Directory d && !d.onlyIfMissing());
-  }
-
-  /** {@code root/relative} when it is a plain file, else a path that does not exist (never a link's target). */
-  private static Path plain(Path root, String relative) {
-    Path p = root.resolve(relative);
-    return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(p.getParent()) ? p : root.resolve(".strata-absent");
   }
 
   private ImageState stageOrImage(String from) throws IOException {

@@ -42,7 +42,9 @@ class DockerIgnoreTest {
 
   @Test
   void questionMarkClassesAndEscapes() {
-    DockerIgnore ignore = DockerIgnore.parse("file?.txt\n[a-c]*.md\n[^x]y\nstar\\*\n");
+    DockerIgnore ignore = DockerIgnore.parse("file?.txt\n[a-c]*.md\n[^x]y\nstar\\*\nd[+\\-]\n");
+    assertThat(ignore.isExcluded("d-")).isTrue();
+    assertThat(ignore.isExcluded("d,")).isFalse();
     assertThat(ignore.isExcluded("file1.txt")).isTrue();
     assertThat(ignore.isExcluded("file/.txt")).isFalse();
     assertThat(ignore.isExcluded("beta.md")).isTrue();

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Chars;
+import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 
 class ScopeTest {
@@ -120,5 +124,43 @@ class ScopeTest {
     Dockerfile df = DockerfileParser.parse("Dockerfile", "FROM x\nARG A=a\nARG B=${A}b\n");
     Scope end = walk(df, BuildArgs.NONE, List.of(), new java.util.ArrayList<>());
     assertThat(end.args()).containsExactly(Map.entry("A", "a"), Map.entry("B", "ab"));
+  }
+
+  @Test
+  void platformArgs_reachFromLines_andAStageAfterItDeclaresThem() {
+    Dockerfile df =
+        DockerfileParser.parse(
+            "Dockerfile", "FROM --platform=$BUILDPLATFORM img-$TARGETARCH\nUSER u$TARGETOS\nARG TARGETOS\nUSER u$TARGETOS\n");
+    Scope global = Scope.global(df, BuildArgs.NONE, Map.of("BUILDPLATFORM", "linux/arm64", "TARGETARCH", "arm64", "TARGETOS", "linux"));
+    Instruction.From from = (Instruction.From) global.expand(df.stages().getFirst().from());
+    assertThat(from.image()).isEqualTo("img-arm64");
+    assertThat(from.platform()).contains("linux/arm64");
+    Scope scope = global.stage(List.of());
+    var users = new java.util.ArrayList<String>();
+    for (Instruction i : df.stages().getFirst().instructions()) {
+      Instruction e = scope.expand(i);
+      if (e instanceof Instruction.User u) {
+        users.add(u.user());
+      }
+      scope = scope.apply(e);
+    }
+    assertThat(users).containsExactly("u", "ulinux");
+    assertThat(Scope.platformArgs()).containsKeys("TARGETPLATFORM", "TARGETARCH", "BUILDOS").containsEntry("TARGETOS", "linux");
+    BuildArgs override = BuildArgs.parse(List.of("TARGETARCH=riscv64"), Map.of());
+    assertThat(((Instruction.From) Scope.global(df, override).expand(df.stages().getFirst().from())).image()).isEqualTo("img-riscv64");
+  }
+
+  @Property
+  void anEnvValueQuotedForTheDockerfile_isWhatTheStageGets(
+      @ForAll @StringLength(max = 20) @Chars({'a', 'Z', '$', '{', '}', '"', '\'', '\\', ' ', '\t', '=', '#', ':', '-'})
+          String value) {
+    String quoted = Substitution.quote(value, '\\');
+    if (quoted.endsWith(" ") || quoted.endsWith("\t") || quoted.endsWith("\\")) {
+      quoted = quoted + "\"\""; // an escape (then blanks) at the end of a line continues it, in Docker too
+    }
+    Dockerfile df = DockerfileParser.parse("Dockerfile", "FROM x\nENV K=" + quoted + " L=after\n");
+    Scope scope = Scope.global(df, BuildArgs.NONE).stage(List.of());
+    Scope end = scope.apply(scope.expand(df.stages().getFirst().instructions().getFirst()));
+    assertThat(end.env()).containsExactly(Map.entry("K", value), Map.entry("L", "after"));
   }
 }

@@ -63,10 +63,11 @@ public final class Glob {
           }
           for (; k < body.length(); k++) {
             char b = body.charAt(k);
-            if (b == '\\' && k + 1 < body.length()) {
+            boolean escaped = b == '\\' && k + 1 < body.length();
+            if (escaped) {
               b = body.charAt(++k);
             }
-            if (b == '-' && k > (body.startsWith("^") ? 1 : 0) && k + 1 < body.length()) {
+            if (b == '-' && !escaped && k > (body.startsWith("^") ? 1 : 0) && k + 1 < body.length()) {
               cls.append('-');
             } else {
               cls.append(escapeClass(b));
