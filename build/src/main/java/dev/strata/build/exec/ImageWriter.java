@@ -10,6 +10,7 @@ import dev.strata.core.image.NewImage;
 import dev.strata.core.lease.LeaseResource;
 import dev.strata.core.oci.Descriptor;
 import dev.strata.core.oci.MediaTypes;
+import dev.strata.core.oci.OciJson;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
@@ -40,27 +41,13 @@ public final class ImageWriter {
     state.top().ifPresent(top -> configLabels.put(GcLabels.SNAPSHOT_PREFIX + session.snapshotter.name(), top));
     Descriptor config = put(session, configBytes, MediaTypes.OCI_CONFIG, configLabels);
 
-    ObjectNode manifest = ImageState.JSON.createObjectNode();
-    manifest.put("schemaVersion", 2);
-    manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
-    manifest.set("config", descriptor(config));
-    ArrayNode layers = manifest.putArray("layers");
-    state.layers().forEach(l -> layers.add(descriptor(l)));
-    byte[] manifestBytes = ImageState.JSON.writeValueAsBytes(manifest);
+    byte[] manifestBytes = OciJson.manifest(MediaTypes.OCI_MANIFEST, config, state.layers());
     Descriptor written = put(
         session, manifestBytes, MediaTypes.OCI_MANIFEST, GcLabels.forManifest(config.digest(), state.layers().stream().map(Descriptor::digest).toList()));
     if (!tags.isEmpty()) {
       session.storage.images().putAll(tags.stream().map(t -> new NewImage(t, written)).toList());
     }
     return new Written(written, config.digest());
-  }
-
-  private static ObjectNode descriptor(Descriptor d) {
-    ObjectNode node = ImageState.JSON.createObjectNode();
-    node.put("mediaType", d.mediaType());
-    node.put("digest", d.digest().toString());
-    node.put("size", d.size());
-    return node;
   }
 
   private static Descriptor put(Session session, byte[] bytes, String mediaType, Map<String, String> labels) throws IOException {
