@@ -119,6 +119,61 @@ class CodecGzipTest {
     assertThat(outcome(tar, true)).isEqualTo(outcome(tar, false)).isEqualTo(ZipException.class.getName() + ": Not in GZIP format");
   }
 
+  @Property(tries = 30)
+  void isalDeflate_writesGzipThatBothEnginesInflateToTheInput(
+      @ForAll("members") List<Member> members, @ForAll @IntRange(min = 1, max = 300_000) int writeSize) throws IOException {
+    byte[] data = concat(members);
+    byte[] gz = isalDeflate(data, writeSize);
+    assertThat(inflate(gz, false, 65_536)).isEqualTo(data);
+    assertThat(inflate(gz, true, 65_536)).isEqualTo(data);
+  }
+
+  @Example
+  void isalDeflate_isValidForGzipT_andTheSameBytesTwice() throws Exception {
+    dev.strata.core.testing.Tools.require("gzip");
+    byte[] data = new byte[5 << 20];
+    Random random = new Random(5);
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (byte) (random.nextInt(8) == 0 ? random.nextInt() : "layer".charAt(i % 5));
+    }
+    byte[] gz = isalDeflate(data, 100_000);
+    assertThat(isalDeflate(data, 777)).isEqualTo(gz);
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("isal", ".gz");
+    try {
+      java.nio.file.Files.write(file, gz);
+      dev.strata.core.testing.Tools.run(file.getParent(), "gzip", "-t", file.toString());
+      assertThat(dev.strata.core.testing.Tools.run(file.getParent(), "gzip", "-dc", file.toString())).isEqualTo(data);
+    } finally {
+      java.nio.file.Files.delete(file);
+    }
+    assertThat(gz.length).isLessThan(data.length / 2);
+  }
+
+  @Example
+  void compress_withALevel_orForcedToTheJdk_isZlib() throws IOException {
+    System.setProperty(Codec.FORCE_JDK_GZIP, "true");
+    try (java.io.OutputStream out = Codec.GZIP.compress(new ByteArrayOutputStream(), java.util.OptionalInt.empty())) {
+      assertThat(out).isInstanceOf(java.util.zip.GZIPOutputStream.class);
+    } finally {
+      System.clearProperty(Codec.FORCE_JDK_GZIP);
+    }
+    try (java.io.OutputStream out = Codec.GZIP.compress(new ByteArrayOutputStream(), java.util.OptionalInt.of(9))) {
+      assertThat(out).isInstanceOf(java.util.zip.GZIPOutputStream.class);
+    }
+  }
+
+  private static byte[] isalDeflate(byte[] data, int writeSize) throws IOException {
+    assertThat(Codec.isalDeflate()).isTrue();
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (java.io.OutputStream out = Codec.GZIP.compress(gz, java.util.OptionalInt.empty())) {
+      assertThat(out).isInstanceOf(dev.strata.linux.IsalGzipOutputStream.class);
+      for (int off = 0; off < data.length; off += writeSize) {
+        out.write(data, off, Math.min(writeSize, data.length - off));
+      }
+    }
+    return gz.toByteArray();
+  }
+
   /** The bytes, or the failure's type (and, for header failures, message), as a comparable string. */
   private static String outcome(byte[] gz, boolean isal) throws IOException {
     try {
