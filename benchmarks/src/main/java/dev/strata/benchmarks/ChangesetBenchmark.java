@@ -130,11 +130,29 @@ public class ChangesetBenchmark {
     }
   }
 
-  /** The peer of a gzip layer: {@code gzip -dc | tar -x} (pigz is not installed here). */
+  /** The gzip layer inflated by the JDK's zlib ({@code strata.gzip.jdk}) instead of ISA-L, in the same run. */
+  @Benchmark
+  public Object applyStrataGzipJdk() throws IOException {
+    System.setProperty(dev.strata.core.compress.Codec.FORCE_JDK_GZIP, "true");
+    try (InputStream in = Files.newInputStream(layerGz)) {
+      return LayerApplier.create().apply(in, target, ApplyOptions.defaults());
+    } finally {
+      System.clearProperty(dev.strata.core.compress.Codec.FORCE_JDK_GZIP);
+    }
+  }
+
+  /** A peer of a gzip layer: {@code gzip -dc | tar -x}. */
   @Benchmark
   public int applyGunzipTar() throws Exception {
     Files.createDirectories(target);
     return run("sh", "-c", "gzip -dc " + layerGz + " | tar --xattrs --xattrs-include='*' --same-owner -xpf - -C " + target);
+  }
+
+  /** The faster peer of a gzip layer: {@code pigz -dc | tar -x} (pigz inflates on one thread, reads and writes on others). */
+  @Benchmark
+  public int applyPigzTar() throws Exception {
+    Files.createDirectories(target);
+    return run("sh", "-c", "pigz -dc " + layerGz + " | tar --xattrs --xattrs-include='*' --same-owner -xpf - -C " + target);
   }
 
   @Benchmark

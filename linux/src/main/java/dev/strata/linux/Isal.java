@@ -95,6 +95,28 @@ final class Isal {
     return symbol.map(s -> Linker.nativeLinker().downcallHandle(s, descriptor, Linker.Option.critical(false))).orElse(null);
   }
 
+  /** Calls the ISA-L function {@code handle} of one pointer that returns nothing. */
+  static void run(@Nullable MethodHandle handle, java.lang.foreign.MemorySegment arg) {
+    try {
+      java.util.Objects.requireNonNull(handle).invokeExact(arg);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException(t);
+    }
+  }
+
+  /** Calls the ISA-L function {@code handle} of one pointer that returns an int. */
+  static int call(@Nullable MethodHandle handle, java.lang.foreign.MemorySegment arg) {
+    try {
+      return (int) java.util.Objects.requireNonNull(handle).invokeExact(arg);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException(t);
+    }
+  }
+
   /** Whether libisal.so.2 was loaded and has the inflate functions. */
   static boolean present() {
     return INFLATE_INIT != null && INFLATE_RESET != null && INFLATE != null;

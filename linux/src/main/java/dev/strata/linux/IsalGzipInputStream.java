@@ -62,14 +62,11 @@ public final class IsalGzipInputStream extends InputStream {
       state = arena.allocate(Isal.INFLATE_STATE_SIZE, 64);
       in = arena.allocate(IN_SIZE + 8, 64); // ISA-L may read 8 bytes at a time near the end
       out = arena.allocate(OUT_SIZE, 64);
-      Isal.INFLATE_INIT.invokeExact(state);
+      Isal.run(Isal.INFLATE_INIT, state);
       startMember(true);
     } catch (IOException | RuntimeException | Error e) {
       arena.close();
       throw e;
-    } catch (Throwable t) {
-      arena.close();
-      throw new IllegalStateException(t);
     }
   }
 
@@ -134,19 +131,12 @@ public final class IsalGzipInputStream extends InputStream {
       if (inPos == inLimit && !sourceEnded) {
         refill();
       }
-      int rc;
       int avail = inLimit - inPos;
-      try {
-        state.set(ADDRESS, Isal.INF_NEXT_IN, in.asSlice(inPos));
-        state.set(JAVA_INT, Isal.INF_AVAIL_IN, avail);
-        state.set(ADDRESS, Isal.INF_NEXT_OUT, out);
-        state.set(JAVA_INT, Isal.INF_AVAIL_OUT, OUT_SIZE);
-        rc = (int) Isal.INFLATE.invokeExact(state);
-      } catch (RuntimeException | Error e) {
-        throw e;
-      } catch (Throwable t) {
-        throw new IllegalStateException(t);
-      }
+      state.set(ADDRESS, Isal.INF_NEXT_IN, in.asSlice(inPos));
+      state.set(JAVA_INT, Isal.INF_AVAIL_IN, avail);
+      state.set(ADDRESS, Isal.INF_NEXT_OUT, out);
+      state.set(JAVA_INT, Isal.INF_AVAIL_OUT, OUT_SIZE);
+      int rc = Isal.call(Isal.INFLATE, state);
       if (rc < 0) {
         throw new ZipException(message(rc));
       }
@@ -180,13 +170,7 @@ public final class IsalGzipInputStream extends InputStream {
     } else if (!readHeader(true)) {
       throw new EOFException();
     }
-    try {
-      Isal.INFLATE_RESET.invokeExact(state);
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable t) {
-      throw new IllegalStateException(t);
-    }
+    Isal.run(Isal.INFLATE_RESET, state);
     state.set(JAVA_INT, Isal.INF_CRC_FLAG, Isal.ISAL_GZIP_NO_HDR_VER);
     memberDone = false;
     return true;

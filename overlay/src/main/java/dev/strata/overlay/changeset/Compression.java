@@ -5,7 +5,9 @@ import dev.strata.core.error.InvalidArgumentException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Locale;
+import java.util.OptionalInt;
 
 /**
  * How a layer blob is compressed. OCI layers are tar, tar+gzip or tar+zstd (image-spec
@@ -55,6 +57,15 @@ public enum Compression {
    */
   public InputStream decompress(InputStream in) throws IOException {
     return codec().decompress(in);
+  }
+
+  /**
+   * A stream that compresses into {@code out} (closing it finishes the stream and closes {@code
+   * out}); {@code level} empty picks the default (gzip: ISA-L's level 1 where it is installed, else
+   * zlib's 6; zstd: 3). Opened by the same codec door as {@link #decompress}.
+   */
+  public OutputStream compress(OutputStream out, OptionalInt level) throws IOException {
+    return codec().compress(out, level);
   }
 
   private Codec codec() {

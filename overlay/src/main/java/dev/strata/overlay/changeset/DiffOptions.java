@@ -10,7 +10,7 @@ import java.util.OptionalInt;
  * a time with the {@code with...} methods.
  *
  * @param compression none, gzip or zstd
- * @param level compression level (gzip 1-9, zstd 1-22); empty: the codec's default (gzip 6, zstd 3)
+ * @param level compression level (gzip 1-9, zstd 1-22); empty: the codec's default (gzip: ISA-L's level 1 where libisal2 is installed, else zlib's 6; zstd 3)
  * @param sourceDateEpoch when present, every time newer than it is written as it (BuildKit's
  *     {@code SOURCE_DATE_EPOCH} rule), and whiteouts carry it; when absent whiteouts carry the Unix
  *     epoch

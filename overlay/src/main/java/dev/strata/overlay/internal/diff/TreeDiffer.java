@@ -1,6 +1,5 @@
 package dev.strata.overlay.internal.diff;
 
-import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import dev.strata.core.digest.Digest;
 import dev.strata.core.digest.DigestAlgorithm;
 import dev.strata.overlay.Whiteouts;
@@ -20,7 +19,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
 
 /** The standard {@link LayerDiffer} (see the interface for the contract, docs/changesets.md for the rules). */
 public final class TreeDiffer implements LayerDiffer {
@@ -71,18 +69,7 @@ public final class TreeDiffer implements LayerDiffer {
   private static DiffResult write(ChangeWalker walker, PlainDir upper, OutputStream out, DiffOptions options)
       throws IOException {
     Hashing compressed = new Hashing(new BufferedOutputStream(new NonClosing(out), 256 * 1024));
-    OutputStream codec = switch (options.compression()) {
-      case NONE -> compressed;
-      case GZIP -> {
-        int level = options.level().orElse(6);
-        yield new GZIPOutputStream(compressed, 64 * 1024) {
-          {
-            def.setLevel(level);
-          }
-        };
-      }
-      case ZSTD -> new ZstdOutputStreamNoFinalizer(compressed, options.level().orElse(3));
-    };
+    OutputStream codec = options.compression().compress(compressed, options.level());
     // compress on a second thread while this one walks, reads and hashes the tar
     OffThreadOutputStream piped = codec == compressed ? null : new OffThreadOutputStream(codec, "strata-layer-compress");
     Hashing uncompressed = new Hashing(piped == null ? codec : piped);
