@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import dev.strata.testkit.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -164,14 +165,9 @@ class ContentCommandTest {
   }
 
   private Process strataProcess(String... args) throws Exception {
-    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
-        ProcessHandle.current().info().command().orElse("java"),
-        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-        "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-opens", "java.base/sun.security.provider=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--root", root));
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("--root", root));
     command.addAll(Arrays.asList(args));
-    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    return ChildJvm.start(Main.class, command.toArray(String[]::new)).process();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import dev.strata.testkit.Capabilities;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -21,7 +22,7 @@ class FullDiskTest {
 
   @BeforeEach
   void mountSmallDisk() throws Exception {
-    RequiresRoot.check("mounting a tmpfs");
+    Capabilities.requireRoot("mounting a tmpfs");
     small = Files.createDirectories(dir.resolve("small"));
     run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", small.toString());
   }

@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import dev.strata.testkit.Capabilities;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.core.Storage;
@@ -7,9 +8,8 @@ import dev.strata.core.StorageConfig;
 import dev.strata.core.transfer.ImageImporter;
 import dev.strata.core.transfer.ImportOptions;
 import dev.strata.snapshot.mount.Mounter;
-import dev.strata.snapshot.testing.Commands;
-import dev.strata.snapshot.testing.FileTree;
-import dev.strata.snapshot.testing.FileTree.Aspect;
+import dev.strata.testkit.FileTree;
+import dev.strata.testkit.FileTree.Aspect;
 import dev.strata.snapshot.unpack.UnpackInteropTest;
 import dev.strata.snapshot.unpack.UnpackInteropTest.UmociImage;
 import java.io.IOException;
@@ -43,8 +43,8 @@ class FuseMountCommandTest {
 
   @BeforeAll
   static void buildRichImage() throws IOException {
-    RequiresRoot.check("mounting through FUSE");
-    Commands.require("fusermount3", "fuse3");
+    Capabilities.requireRoot("mounting through FUSE");
+    Capabilities.requireTool("fusermount3", "fuse3");
     rich = UnpackInteropTest.umociImage(images, UnpackInteropTest::firstLayer, UnpackInteropTest::secondLayer);
   }
 

@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import dev.strata.testkit.Command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,7 +34,7 @@ class ImageFilesCommandTest {
     Files.setLastModifiedTime(source.resolve("motd"), FileTime.from(Instant.parse("2010-01-02T03:04:05Z")));
     Files.createDirectories(dir.resolve("source/bin"));
     Path tool = Files.write(dir.resolve("source/bin/tool"), BINARY);
-    assertThat(new ProcessBuilder("chmod", "4755", tool.toString()).start().waitFor()).isZero(); // the JDK cannot set setuid
+    Command.run(null, "chmod", "4755", tool.toString()); // the JDK cannot set setuid
     Files.createSymbolicLink(dir.resolve("source/greeting"), Path.of("etc/motd"));
     CliRunner.Result made = strata("image", "from-dir", dir.resolve("source").toString(), IMAGE,
         "--source-date-epoch", "1577934245"); // 2020-01-02T03:04:05Z: later times are clamped to it

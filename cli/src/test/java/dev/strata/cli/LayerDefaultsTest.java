@@ -1,13 +1,12 @@
 package dev.strata.cli;
 
+import dev.strata.testkit.Umoci;
+import dev.strata.testkit.Capabilities;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,27 +20,10 @@ class LayerDefaultsTest {
     return result;
   }
 
-  /** Skips without {@code condition}, or fails under CI, which must run every test. */
-  static void require(boolean condition, String reason) {
-    if (!condition && "true".equals(System.getenv("CI"))) {
-      Assertions.fail(reason + ", and CI=true forbids skipping");
-    }
-    assumeTrue(condition, reason);
-  }
-
-  private static boolean onPath(String tool) {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (Files.isExecutable(Path.of(d, tool))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   @Test
   void fromDirAndCommit_writeGzipLayers_thatUmociUnpacks() throws Exception {
-    require("root".equals(System.getProperty("user.name")), "mounting needs root");
-    require(onPath("umoci"), "umoci is not installed (.ci/run installs it)");
+    Capabilities.requireRoot("mounts");
+    Umoci.require();
     Path source = Files.createDirectories(dir.resolve("source/etc"));
     Files.writeString(source.resolve("motd"), "hello\n");
     strata("image", "from-dir", dir.resolve("source").toString(), "example.com/gz:base");
@@ -60,9 +42,7 @@ class LayerDefaultsTest {
     Path layout = dir.resolve("layout");
     strata("image", "export", "example.com/gz:changed", layout.toString(), "--format", "oci-layout");
     Path bundle = dir.resolve("bundle");
-    Process umoci = new ProcessBuilder("umoci", "unpack", "--image", layout + ":changed", bundle.toString()).redirectErrorStream(true).start();
-    String log = new String(umoci.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(umoci.waitFor()).as(log).isZero();
+    Umoci.unpack(dir, layout + ":changed", bundle);
     assertThat(bundle.resolve("rootfs/etc/motd")).hasContent("changed");
   }
 

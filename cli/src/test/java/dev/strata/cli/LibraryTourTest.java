@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import dev.strata.testkit.Capabilities;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.core.Storage;
@@ -37,7 +38,7 @@ class LibraryTourTest {
 
   @Test
   void tour_importUnpackMountReadCommitExportCollect() throws Exception {
-    LayerDefaultsTest.require("root".equals(System.getProperty("user.name")), "mounting needs root");
+    Capabilities.requireRoot("mounts");
     Path archive = anArchive();
     Path storeRoot = dir.resolve("store");
     Path mnt = Files.createDirectories(dir.resolve("mnt"));

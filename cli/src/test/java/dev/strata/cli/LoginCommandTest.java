@@ -1,9 +1,9 @@
 package dev.strata.cli;
 
+import dev.strata.testkit.Skopeo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.strata.core.testing.Tools;
-import dev.strata.distribution.testing.RegistryServer;
+import dev.strata.testkit.DockerRegistry;
 import dev.strata.distribution.testing.TestImages;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * REGISTRY_AUTH_FILE, set by the CLI module's surefire configuration.
  */
 class LoginCommandTest {
-  @RegisterExtension static final RegistryServer registry = RegistryServer.withUser("bob", "hunter22-x");
+  @RegisterExtension static final DockerRegistry registry = DockerRegistry.withUser("bob", "hunter22-x");
 
   @TempDir Path dir;
   private final InputStream stdin = System.in;
@@ -47,7 +47,7 @@ class LoginCommandTest {
 
   @Test
   void login_checksAgainstTheRegistry_writesTheAuthFilePrivate_andLogoutRemovesIt() throws Exception {
-    Tools.require("skopeo");
+    Skopeo.require();
     CliRunner.Result ok = login("hunter22-x");
     assertThat(ok.status()).as(ok.err()).isZero();
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(authFile))).isEqualTo("rw-------");

@@ -1,11 +1,11 @@
 package dev.strata.cli;
 
+import dev.strata.testkit.Capabilities;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +28,7 @@ class MainJobFlowTest {
 
   @Test
   void fromDirUnpackMountChangeCommitExport_worksVerbByVerb() throws Exception {
-    RequiresRoot.check("mounting");
+    Capabilities.requireRoot("mounts");
     Path source = Files.createDirectories(dir.resolve("source/etc"));
     Files.writeString(source.resolve("motd"), "hello\n");
     String base = strata("image", "from-dir", dir.resolve("source").toString(), "example.com/flow:base").out().trim();

@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import dev.strata.testkit.Capabilities;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.core.Storage;
@@ -32,7 +33,7 @@ class MountCommandTest {
 
   @BeforeEach
   void image() throws IOException {
-    RequiresRoot.check("mounting");
+    Capabilities.requireRoot("mounts");
     Path source = Files.createDirectories(dir.resolve("source/etc"));
     Files.writeString(source.resolve("motd"), "hello\n");
     ok("image", "from-dir", dir.resolve("source").toString(), "example.com/m:1");

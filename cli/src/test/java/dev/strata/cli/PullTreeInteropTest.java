@@ -1,10 +1,12 @@
 package dev.strata.cli;
 
+import dev.strata.testkit.Umoci;
+import dev.strata.testkit.Skopeo;
+import dev.strata.testkit.Capabilities;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.core.digest.Digest;
-import dev.strata.core.testing.Tools;
-import dev.strata.distribution.testing.RegistryServer;
+import dev.strata.testkit.DockerRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -22,18 +24,18 @@ import org.junit.jupiter.api.io.TempDir;
  * copy of the same image (issue 12), for an image umoci built in two layers with a deletion.
  */
 class PullTreeInteropTest {
-  @RegisterExtension static final RegistryServer registry = RegistryServer.open();
+  @RegisterExtension static final DockerRegistry registry = DockerRegistry.open();
 
   @TempDir Path dir;
 
   @Test
   void pullWithUnpack_mounted_equalsUmociUnpackOfSkopeosCopy() throws Exception {
-    RequiresRoot.check("mounts the pulled image");
-    Tools.require("umoci");
-    Tools.require("skopeo");
+    Capabilities.requireRoot("mounts the pulled image");
+    Capabilities.requireTool("umoci");
+    Capabilities.requireTool("skopeo");
     String layout = dir.resolve("layout").toString();
-    Tools.run(dir, "umoci", "init", "--layout", layout);
-    Tools.run(dir, "umoci", "new", "--image", layout + ":v1");
+    Umoci.run(dir, "init", "--layout", layout);
+    Umoci.run(dir, "new", "--image", layout + ":v1");
     layer(layout, "b1", root -> {
       Files.createDirectories(root.resolve("etc/app"));
       Files.writeString(root.resolve("etc/app/config"), "first\n");
@@ -48,10 +50,10 @@ class PullTreeInteropTest {
       Files.write(root.resolve("usr/share/app/data"), new byte[100_000]);
     });
     String ref = registry.host() + "/tree/app:v1";
-    Tools.run(dir, "skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false", "oci:" + layout + ":v1", "docker://" + ref);
+    Skopeo.run(dir, "--insecure-policy", "copy", "--dest-tls-verify=false", "oci:" + layout + ":v1", "docker://" + ref);
     String copy = dir.resolve("copy").toString();
-    Tools.run(dir, "skopeo", "--insecure-policy", "copy", "--src-tls-verify=false", "docker://" + ref, "oci:" + copy + ":v1");
-    Tools.run(dir, "umoci", "unpack", "--image", copy + ":v1", dir.resolve("expected").toString());
+    Skopeo.run(dir, "--insecure-policy", "copy", "--src-tls-verify=false", "docker://" + ref, "oci:" + copy + ":v1");
+    Umoci.run(dir, "unpack", "--image", copy + ":v1", dir.resolve("expected").toString());
 
     String store = dir.resolve("store").toString();
     CliRunner.Result pulled = CliRunner.run("--root", store, "image", "pull", ref, "--unpack");
@@ -74,9 +76,9 @@ class PullTreeInteropTest {
   /** Unpacks the image into a bundle, changes its rootfs, and repacks: one layer more. */
   private void layer(String layout, String bundle, Change change) throws Exception {
     Path b = dir.resolve(bundle);
-    Tools.run(dir, "umoci", "unpack", "--image", layout + ":v1", b.toString());
+    Umoci.run(dir, "unpack", "--image", layout + ":v1", b.toString());
     change.apply(b.resolve("rootfs"));
-    Tools.run(dir, "umoci", "repack", "--image", layout + ":v1", b.toString());
+    Umoci.run(dir, "repack", "--image", layout + ":v1", b.toString());
   }
 
   /** Each path under {@code root}: type, mode, owner, and content hash or link target. */

@@ -1,11 +1,11 @@
 package dev.strata.cli;
 
+import dev.strata.testkit.Skopeo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.core.Storage;
 import dev.strata.core.digest.Digest;
-import dev.strata.core.testing.Tools;
-import dev.strata.distribution.testing.RegistryServer;
+import dev.strata.testkit.DockerRegistry;
 import dev.strata.distribution.testing.TestImages;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code strata image push / tags / pull} against a real docker-registry, skopeo as the oracle. */
 class RegistryCommandTest {
-  @RegisterExtension static final RegistryServer registry = RegistryServer.open();
+  @RegisterExtension static final DockerRegistry registry = DockerRegistry.open();
 
   @TempDir Path dir;
   private TestImages.Written image;
@@ -24,7 +24,7 @@ class RegistryCommandTest {
 
   @BeforeEach
   void importAnImage() throws Exception {
-    Tools.require("skopeo");
+    Skopeo.require();
     first = dir.resolve("first").toString();
     second = dir.resolve("second").toString();
     image = TestImages.image(dir.resolve("layout"), "v1", 2, 30_000, 21);
@@ -39,7 +39,7 @@ class RegistryCommandTest {
     CliRunner.Result pushed = CliRunner.run("--root", first, "image", "push", "local/app:v1", dest);
     assertThat(pushed.status()).as(pushed.err()).isZero();
     assertThat(pushed.out().strip()).isEqualTo(image.root().toString());
-    assertThat(Digest.sha256(Tools.run(dir, "skopeo", "inspect", "--tls-verify=false", "--raw", "docker://" + dest))).isEqualTo(image.root());
+    assertThat(Digest.sha256(Skopeo.run(dir, "inspect", "--tls-verify=false", "--raw", "docker://" + dest))).isEqualTo(image.root());
 
     CliRunner.Result tags = CliRunner.run("image", "tags", registry.host() + "/cli/app", "--json");
     assertThat(tags.status()).as(tags.err()).isZero();

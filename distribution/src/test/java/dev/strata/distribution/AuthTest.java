@@ -1,10 +1,10 @@
 package dev.strata.distribution;
 
+import dev.strata.testkit.Skopeo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.core.digest.Digest;
-import dev.strata.core.testing.Tools;
 import dev.strata.core.transfer.TransferListener;
 import dev.strata.distribution.auth.AuthFile;
 import dev.strata.distribution.auth.CredentialStore;
@@ -12,8 +12,8 @@ import dev.strata.distribution.auth.Credentials;
 import dev.strata.distribution.testing.FaultProxy;
 import dev.strata.distribution.testing.FaultProxy.Fault;
 import dev.strata.distribution.testing.FaultProxy.Kind;
-import dev.strata.distribution.testing.RegistryServer;
 import dev.strata.distribution.testing.Seeded;
+import dev.strata.testkit.DockerRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ class AuthTest {
   private static final String USER = "alice";
   private static final String PASSWORD = "s3cret-Pa55";
 
-  @RegisterExtension static final RegistryServer registry = RegistryServer.withUser(USER, PASSWORD);
+  @RegisterExtension static final DockerRegistry registry = DockerRegistry.withUser(USER, PASSWORD);
 
   @TempDir Path dir;
   private Seeded seeded;
@@ -76,7 +76,7 @@ class AuthTest {
       new ImagePusher(seeded.storage()).push(registry.host() + "/" + seeded.repo() + ":v1", d, "v1", 2, TransferListener.NONE);
     }
 
-    byte[] raw = Tools.run(dir, "skopeo", "inspect", "--tls-verify=false", "--creds", USER + ":" + PASSWORD, "--raw", "docker://" + dest);
+    byte[] raw = Skopeo.run(dir, "inspect", "--tls-verify=false", "--creds", USER + ":" + PASSWORD, "--raw", "docker://" + dest);
     assertThat(Digest.sha256(raw)).isEqualTo(seeded.image().root());
   }
 

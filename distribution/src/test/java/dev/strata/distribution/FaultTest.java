@@ -1,17 +1,17 @@
 package dev.strata.distribution;
 
+import dev.strata.testkit.Skopeo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.core.Storage;
 import dev.strata.core.digest.Digest;
 import dev.strata.core.error.DigestMismatchException;
-import dev.strata.core.testing.Tools;
 import dev.strata.distribution.auth.CredentialStore;
 import dev.strata.distribution.testing.FaultProxy;
 import dev.strata.distribution.testing.FaultProxy.Fault;
 import dev.strata.distribution.testing.FaultProxy.Kind;
-import dev.strata.distribution.testing.RegistryServer;
+import dev.strata.testkit.DockerRegistry;
 import dev.strata.distribution.testing.TestImages;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FaultTest {
   private static final int LAYER = 400_000;
 
-  @RegisterExtension static final RegistryServer registry = RegistryServer.open();
+  @RegisterExtension static final DockerRegistry registry = DockerRegistry.open();
 
   @TempDir Path dir;
   private Storage storage;
@@ -42,12 +42,12 @@ class FaultTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    Tools.require("skopeo");
+    Skopeo.require();
     storage = Storage.open(dir.resolve("store"));
     proxy = new FaultProxy(registry.host());
     String repo = "faults/" + Long.toHexString(System.nanoTime());
     image = TestImages.image(dir.resolve("layout"), "v1", 1, LAYER, 7);
-    Tools.run(dir, "skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false", "oci:" + dir.resolve("layout") + ":v1", "docker://" + registry.host() + "/" + repo + ":v1");
+    Skopeo.run(dir, "--insecure-policy", "copy", "--dest-tls-verify=false", "oci:" + dir.resolve("layout") + ":v1", "docker://" + registry.host() + "/" + repo + ":v1");
     ref = proxy.host() + "/" + repo + ":v1";
     options =
         RegistryOptions.defaults()

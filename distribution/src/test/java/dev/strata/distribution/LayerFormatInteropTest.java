@@ -1,15 +1,16 @@
 package dev.strata.distribution;
 
+import dev.strata.testkit.Skopeo;
+import dev.strata.testkit.Capabilities;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.core.Storage;
 import dev.strata.core.digest.Digest;
-import dev.strata.core.testing.Tools;
 import dev.strata.core.transfer.ImageImporter;
 import dev.strata.core.transfer.ImportOptions;
 import dev.strata.core.transfer.TransferListener;
 import dev.strata.distribution.auth.CredentialStore;
-import dev.strata.distribution.testing.RegistryServer;
+import dev.strata.testkit.DockerRegistry;
 import dev.strata.distribution.testing.TestImages;
 import dev.strata.distribution.testing.TestImages.LayerFormat;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * digests never change, whichever tool pushed.
  */
 class LayerFormatInteropTest {
-  @RegisterExtension static final RegistryServer registry = RegistryServer.open();
+  @RegisterExtension static final DockerRegistry registry = DockerRegistry.open();
 
   @TempDir Path dir;
 
@@ -33,7 +34,7 @@ class LayerFormatInteropTest {
   }
 
   private String skopeoDigest(String ref) throws Exception {
-    return Digest.sha256(Tools.run(dir, "skopeo", "inspect", "--tls-verify=false", "--raw", "docker://" + ref)).toString();
+    return Digest.sha256(Skopeo.run(dir, "inspect", "--tls-verify=false", "--raw", "docker://" + ref)).toString();
   }
 
   private PullResult pull(Storage storage, String ref) throws Exception {
@@ -46,11 +47,11 @@ class LayerFormatInteropTest {
   @ParameterizedTest
   @EnumSource(LayerFormat.class)
   void whatSkopeoPushed_strataPullsWithTheSameDigests(LayerFormat format) throws Exception {
-    Tools.require("skopeo");
+    Capabilities.requireTool("skopeo");
     TestImages.Written image = TestImages.image(dir.resolve("layout"), "v1", 2, 100_000, 40 + format.ordinal(), format);
     String ref = registry.host() + "/formats/from-skopeo-" + format.name().toLowerCase() + ":v1";
     // --preserve-digests: skopeo must send the layers as they are (it would compress a tar layer)
-    Tools.run(dir, "skopeo", "--insecure-policy", "copy", "--preserve-digests", "--dest-tls-verify=false",
+    Skopeo.run(dir, "--insecure-policy", "copy", "--preserve-digests", "--dest-tls-verify=false",
         "oci:" + dir.resolve("layout") + ":v1", "docker://" + ref);
 
     try (Storage storage = Storage.open(dir.resolve("store"))) {
@@ -66,7 +67,7 @@ class LayerFormatInteropTest {
   @ParameterizedTest
   @EnumSource(LayerFormat.class)
   void whatStrataPushed_skopeoCopiesWithTheSameDigests_andStrataPullsItBack(LayerFormat format) throws Exception {
-    Tools.require("skopeo");
+    Capabilities.requireTool("skopeo");
     TestImages.Written image = TestImages.image(dir.resolve("layout"), "v1", 2, 100_000, 50 + format.ordinal(), format);
     String ref = registry.host() + "/formats/from-strata-" + format.name().toLowerCase() + ":v1";
     byte[] manifest;
@@ -81,9 +82,9 @@ class LayerFormatInteropTest {
 
     assertThat(skopeoDigest(ref)).isEqualTo(image.root().toString());
     Path back = dir.resolve("back");
-    Tools.run(dir, "skopeo", "--insecure-policy", "copy", "--preserve-digests", "--dest-oci-accept-uncompressed-layers",
+    Skopeo.run(dir, "--insecure-policy", "copy", "--preserve-digests", "--dest-oci-accept-uncompressed-layers",
         "--src-tls-verify=false", "docker://" + ref, "oci:" + back + ":v1");
-    assertThat(Tools.run(dir, "skopeo", "inspect", "--raw", "oci:" + back + ":v1")).isEqualTo(manifest);
+    assertThat(Skopeo.run(dir, "inspect", "--raw", "oci:" + back + ":v1")).isEqualTo(manifest);
     for (Digest layer : image.layers()) {
       assertThat(back.resolve("blobs/sha256").resolve(layer.encoded())).as("layer %s", layer).exists();
     }

@@ -1,16 +1,17 @@
 package dev.strata.distribution;
 
+import dev.strata.testkit.Skopeo;
+import dev.strata.testkit.Capabilities;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.core.Storage;
 import dev.strata.core.digest.Digest;
-import dev.strata.core.testing.ChildJvm;
-import dev.strata.core.testing.Tools;
+import dev.strata.testkit.ChildJvm;
 import dev.strata.distribution.testing.FaultProxy;
 import dev.strata.distribution.testing.FaultProxy.Fault;
 import dev.strata.distribution.testing.FaultProxy.Kind;
 import dev.strata.distribution.testing.PullChild;
-import dev.strata.distribution.testing.RegistryServer;
+import dev.strata.testkit.DockerRegistry;
 import dev.strata.distribution.testing.TestImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * proxy: one killed with SIGKILL mid-blob and started again, and two at once on one store.
  */
 class ProcessPullTest {
-  @RegisterExtension static final RegistryServer registry = RegistryServer.open();
+  @RegisterExtension static final DockerRegistry registry = DockerRegistry.open();
 
   /** The child's checkpoint interval: at most this much received data is lost to a kill. */
   private static final long CHUNK = 256 * 1024;
@@ -42,9 +43,9 @@ class ProcessPullTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    Tools.require("skopeo");
+    Capabilities.requireTool("skopeo");
     image = TestImages.image(dir.resolve("layout"), "v1", 1, LAYER, 11);
-    Tools.run(dir, "skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false", "oci:" + dir.resolve("layout") + ":v1",
+    Skopeo.run(dir, "--insecure-policy", "copy", "--dest-tls-verify=false", "oci:" + dir.resolve("layout") + ":v1",
         "docker://" + registry.host() + "/procs/app:v1");
     proxy = new FaultProxy(registry.host());
     ref = proxy.host() + "/procs/app:v1";

@@ -1,5 +1,6 @@
 package dev.strata.distribution;
 
+import dev.strata.testkit.Skopeo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,10 +9,9 @@ import dev.strata.core.digest.Digest;
 import dev.strata.core.error.NotFoundException;
 import dev.strata.core.oci.Platform;
 import dev.strata.core.oci.PlatformMatcher;
-import dev.strata.core.testing.Tools;
 import dev.strata.distribution.auth.CredentialStore;
 import dev.strata.distribution.testing.FaultProxy;
-import dev.strata.distribution.testing.RegistryServer;
+import dev.strata.testkit.DockerRegistry;
 import dev.strata.distribution.testing.TestImages;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * strata pulls with the same digests; what strata pushed, skopeo reads with the same digests.
  */
 class SkopeoInteropTest {
-  @RegisterExtension static final RegistryServer registry = RegistryServer.open();
+  @RegisterExtension static final DockerRegistry registry = DockerRegistry.open();
 
   @TempDir Path dir;
   private Storage storage;
@@ -35,7 +35,7 @@ class SkopeoInteropTest {
 
   @BeforeEach
   void open() throws Exception {
-    Tools.require("skopeo");
+    Skopeo.require();
     storage = Storage.open(dir.resolve("store"));
     options = RegistryOptions.defaults().withCredentialStore(CredentialStore.from(Map.of(), dir.resolve("home")));
   }
@@ -46,11 +46,11 @@ class SkopeoInteropTest {
   }
 
   private void skopeoPush(Path layout, String tag, String repo) throws Exception {
-    Tools.run(dir, "skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false", "oci:" + layout + ":" + tag, "docker://" + registry.host() + "/" + repo + ":" + tag);
+    Skopeo.run(dir, "--insecure-policy", "copy", "--dest-tls-verify=false", "oci:" + layout + ":" + tag, "docker://" + registry.host() + "/" + repo + ":" + tag);
   }
 
   private String skopeoDigest(String ref) throws Exception {
-    return Digest.sha256(Tools.run(dir, "skopeo", "inspect", "--tls-verify=false", "--raw", "docker://" + ref)).toString();
+    return Digest.sha256(Skopeo.run(dir, "inspect", "--tls-verify=false", "--raw", "docker://" + ref)).toString();
   }
 
   private PullResult pull(String ref, PullOptions pullOptions) throws Exception {
@@ -104,8 +104,8 @@ class SkopeoInteropTest {
     assertThat(pushed.target().digest()).isEqualTo(image.root());
     assertThat(skopeoDigest(dest.toString())).isEqualTo(image.root().toString());
     assertThat(pushed.blobsMounted()).as("layers mounted from interop/src, config too").isEqualTo(3);
-    Tools.run(dir, "skopeo", "--insecure-policy", "copy", "--src-tls-verify=false", "docker://" + dest, "oci:" + dir.resolve("back") + ":v2");
-    assertThat(Tools.text(dir, "skopeo", "inspect", "--raw", "oci:" + dir.resolve("back") + ":v2"))
+    Skopeo.run(dir, "--insecure-policy", "copy", "--src-tls-verify=false", "docker://" + dest, "oci:" + dir.resolve("back") + ":v2");
+    assertThat(Skopeo.text(dir, "inspect", "--raw", "oci:" + dir.resolve("back") + ":v2"))
         .isEqualTo(new String(storage.content().open(image.root()).readAllBytes()));
   }
 
@@ -146,7 +146,7 @@ class SkopeoInteropTest {
   @Test
   void pull_ofAnIndex_fetchesOnlyTheAskedPlatform_andAllPlatformsFetchesEverything() throws Exception {
     TestImages.Written index = TestImages.multiPlatform(dir.resolve("multi"), "m1", 5);
-    Tools.run(dir, "skopeo", "--insecure-policy", "copy", "--all", "--dest-tls-verify=false", "oci:" + dir.resolve("multi") + ":m1", "docker://" + registry.host() + "/interop/multi:m1");
+    Skopeo.run(dir, "--insecure-policy", "copy", "--all", "--dest-tls-verify=false", "oci:" + dir.resolve("multi") + ":m1", "docker://" + registry.host() + "/interop/multi:m1");
 
     PullResult one = pull(registry.host() + "/interop/multi:m1", PullOptions.defaults().withPlatforms(PlatformMatcher.only(Platform.parse("linux/arm64"))));
     assertThat(one.image().target().digest()).isEqualTo(index.root());
@@ -166,7 +166,7 @@ class SkopeoInteropTest {
   @Test
   void pull_ofAnIndexWithoutTheAskedPlatform_namesThePlatformsItHas() throws Exception {
     TestImages.multiPlatform(dir.resolve("multi"), "m2", 6);
-    Tools.run(dir, "skopeo", "--insecure-policy", "copy", "--all", "--dest-tls-verify=false", "oci:" + dir.resolve("multi") + ":m2", "docker://" + registry.host() + "/interop/multi2:m2");
+    Skopeo.run(dir, "--insecure-policy", "copy", "--all", "--dest-tls-verify=false", "oci:" + dir.resolve("multi") + ":m2", "docker://" + registry.host() + "/interop/multi2:m2");
 
     assertThatThrownBy(() -> pull(registry.host() + "/interop/multi2:m2", PullOptions.defaults().withPlatforms(PlatformMatcher.only(Platform.parse("linux/s390x")))))
         .isInstanceOf(NotFoundException.class)

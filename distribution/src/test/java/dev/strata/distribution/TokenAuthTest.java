@@ -1,14 +1,14 @@
 package dev.strata.distribution;
 
+import dev.strata.testkit.Skopeo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.core.digest.Digest;
-import dev.strata.core.testing.Tools;
 import dev.strata.core.transfer.TransferListener;
 import dev.strata.distribution.auth.CredentialStore;
 import dev.strata.distribution.auth.Credentials;
-import dev.strata.distribution.testing.RegistryServer;
+import dev.strata.testkit.DockerRegistry;
 import dev.strata.distribution.testing.Seeded;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,7 +23,7 @@ class TokenAuthTest {
   private static final String USER = "carol";
   private static final String PASSWORD = "t0ken-Pass";
 
-  @RegisterExtension static final RegistryServer registry = RegistryServer.withTokenAuth(USER, PASSWORD);
+  @RegisterExtension static final DockerRegistry registry = DockerRegistry.withTokenAuth(USER, PASSWORD);
 
   @TempDir Path dir;
   private Seeded seeded;
@@ -60,7 +60,7 @@ class TokenAuthTest {
     }
 
     assertThat(pushed.blobsMounted()).isEqualTo(3);
-    byte[] raw = Tools.run(dir, "skopeo", "inspect", "--tls-verify=false", "--creds", USER + ":" + PASSWORD, "--raw", "docker://" + dest);
+    byte[] raw = Skopeo.run(dir, "inspect", "--tls-verify=false", "--creds", USER + ":" + PASSWORD, "--raw", "docker://" + dest);
     assertThat(Digest.sha256(raw)).isEqualTo(seeded.image().root());
   }
 

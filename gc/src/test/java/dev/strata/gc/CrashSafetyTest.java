@@ -1,5 +1,6 @@
 package dev.strata.gc;
 
+import dev.strata.testkit.Capabilities;
 import static dev.strata.snapshot.testing.TestImages.layer;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,7 +9,7 @@ import dev.strata.core.StorageConfig;
 import dev.strata.core.content.LabelFilter;
 import dev.strata.core.lease.Lease;
 import dev.strata.core.oci.PlatformMatcher;
-import dev.strata.core.testing.ChildJvm;
+import dev.strata.testkit.ChildJvm;
 import dev.strata.core.testing.TestData;
 import dev.strata.gc.Fsck.FsckMode;
 import dev.strata.gc.Fsck.Verification;
@@ -16,7 +17,6 @@ import dev.strata.snapshot.Mount;
 import dev.strata.snapshot.SnapshotInfo;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.overlayfs.OverlayfsSnapshotter;
-import dev.strata.snapshot.testing.RequiresRoot;
 import dev.strata.snapshot.testing.TestImages;
 import dev.strata.snapshot.unpack.Unpacker;
 import java.nio.file.Files;
@@ -49,7 +49,7 @@ class CrashSafetyTest {
 
   @BeforeEach
   void seed() {
-    RequiresRoot.check();
+    Capabilities.requireRoot("mounts");
     root = dir.resolve("store");
     seed = Long.getLong("crash.seed", System.nanoTime());
     random = new Random(seed);

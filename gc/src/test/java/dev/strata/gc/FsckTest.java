@@ -1,5 +1,6 @@
 package dev.strata.gc;
 
+import dev.strata.testkit.Capabilities;
 import static dev.strata.snapshot.testing.TestImages.layer;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,14 +9,13 @@ import dev.strata.core.StorageConfig;
 import dev.strata.core.content.ContentWriter;
 import dev.strata.core.digest.Digest;
 import dev.strata.core.oci.PlatformMatcher;
-import dev.strata.core.testing.ChildJvm;
+import dev.strata.testkit.ChildJvm;
 import dev.strata.core.testing.LeaseChild;
 import dev.strata.gc.Fsck.FsckMode;
 import dev.strata.gc.Fsck.Verification;
 import dev.strata.gc.FsckReport.Kind;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.overlayfs.OverlayfsSnapshotter;
-import dev.strata.snapshot.testing.RequiresRoot;
 import dev.strata.snapshot.testing.TestImages;
 import dev.strata.snapshot.unpack.Unpacker;
 import java.io.IOException;
@@ -36,7 +36,7 @@ class FsckTest {
 
   @BeforeEach
   void open() throws IOException {
-    RequiresRoot.check();
+    Capabilities.requireRoot("mounts");
     storage = Storage.open(StorageConfig.at(root));
     snapshots = OverlayfsSnapshotter.open(storage);
     fsck = new Fsck(storage, List.of(snapshots));

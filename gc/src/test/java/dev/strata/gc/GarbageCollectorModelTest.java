@@ -1,5 +1,6 @@
 package dev.strata.gc;
 
+import dev.strata.testkit.Capabilities;
 import static dev.strata.snapshot.testing.TestImages.layer;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +21,6 @@ import dev.strata.snapshot.SnapshotInfo;
 import dev.strata.snapshot.SnapshotKind;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.overlayfs.OverlayfsSnapshotter;
-import dev.strata.snapshot.testing.RequiresRoot;
 import dev.strata.snapshot.testing.TestImages;
 import dev.strata.snapshot.unpack.Unpacker;
 import java.io.IOException;
@@ -69,7 +69,7 @@ class GarbageCollectorModelTest {
 
   @Property(tries = 10)
   void gcRemovesExactlyTheUnreachable(@ForAll long seed) throws IOException {
-    RequiresRoot.check();
+    Capabilities.requireRoot("mounts");
     images.clear(); // jqwik may reuse this instance between tries
     unpackedTop.clear();
     userActive.clear();

@@ -1,5 +1,6 @@
 package dev.strata.gc;
 
+import dev.strata.testkit.Capabilities;
 import static dev.strata.snapshot.testing.TestImages.layer;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,7 +15,6 @@ import dev.strata.core.oci.PlatformMatcher;
 import dev.strata.core.testing.MutableClock;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.overlayfs.OverlayfsSnapshotter;
-import dev.strata.snapshot.testing.RequiresRoot;
 import dev.strata.snapshot.testing.TestImages;
 import dev.strata.snapshot.unpack.Unpacker;
 import java.io.IOException;
@@ -39,7 +39,7 @@ class GarbageCollectorTest {
 
   @BeforeEach
   void open() throws IOException {
-    RequiresRoot.check();
+    Capabilities.requireRoot("mounts");
     storage = Storage.open(StorageConfig.at(root).withClock(clock));
     snapshots = OverlayfsSnapshotter.open(storage);
     gc = new GarbageCollector(storage, List.of(snapshots));

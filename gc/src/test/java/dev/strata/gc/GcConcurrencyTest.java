@@ -1,5 +1,7 @@
 package dev.strata.gc;
 
+import dev.strata.testkit.ChildJvm;
+import dev.strata.testkit.Capabilities;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.core.Storage;
@@ -13,7 +15,6 @@ import dev.strata.core.image.Image;
 import dev.strata.core.oci.PlatformMatcher;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.overlayfs.OverlayfsSnapshotter;
-import dev.strata.snapshot.testing.RequiresRoot;
 import dev.strata.snapshot.unpack.Unpacker;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -32,20 +32,12 @@ class GcConcurrencyTest {
   @TempDir Path root;
 
   private Process child(Class<?> main, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.addAll(List.of(
-        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-        "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-opens", "java.base/sun.security.provider=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), main.getName()));
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    return ChildJvm.start(main, args).process();
   }
 
   @Test
   void gcInALoop_besideAnotherProcessImportingAndUnpacking_breaksNothing() throws Exception {
-    RequiresRoot.check();
+    Capabilities.requireRoot("mounts");
     int images = 25;
     try (Storage storage = Storage.open(StorageConfig.at(root));
         Snapshotter snapshots = OverlayfsSnapshotter.open(storage)) {
@@ -80,7 +72,7 @@ class GcConcurrencyTest {
 
   @Test
   void killMinus9_inTheMiddleOfASweep_leavesAStoreTheNextGcFinishes() throws Exception {
-    RequiresRoot.check();
+    Capabilities.requireRoot("mounts");
     byte[] kept = "kept by a root label".getBytes();
     try (Storage storage = Storage.open(StorageConfig.at(root))) {
       try (ContentWriter w = storage.content().writer("kept")) {

@@ -1,5 +1,6 @@
 package dev.strata.gc;
 
+import dev.strata.testkit.Capabilities;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.core.Storage;
@@ -9,7 +10,6 @@ import dev.strata.core.digest.Digest;
 import dev.strata.core.lease.LeaseResource;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.overlayfs.OverlayfsSnapshotter;
-import dev.strata.snapshot.testing.RequiresRoot;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +39,7 @@ class GcSchedulerTest {
 
   @Test
   void aLeaseThatExpiresWhileTheStoreIsIdle_isCollectedWithoutAnyoneAsking() throws Exception {
-    RequiresRoot.check();
+    Capabilities.requireRoot("mounts");
     List<Exception> errors = new CopyOnWriteArrayList<>();
     try (Storage storage = Storage.open(StorageConfig.at(root));
         Snapshotter snapshots = OverlayfsSnapshotter.open(storage)) {
@@ -60,7 +60,7 @@ class GcSchedulerTest {
 
   @Test
   void enoughDeletions_triggerACollection_withinThePauseBudget() throws Exception {
-    RequiresRoot.check();
+    Capabilities.requireRoot("mounts");
     List<Exception> errors = new CopyOnWriteArrayList<>();
     try (Storage storage = Storage.open(StorageConfig.at(root));
         Snapshotter snapshots = OverlayfsSnapshotter.open(storage)) {

@@ -1,5 +1,6 @@
 package dev.strata.snapshot;
 
+import dev.strata.testkit.Capabilities;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +12,6 @@ import dev.strata.core.error.FailedPreconditionException;
 import dev.strata.core.error.InvalidArgumentException;
 import dev.strata.core.error.NotFoundException;
 import dev.strata.snapshot.mount.Mounter;
-import dev.strata.snapshot.testing.RequiresRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +43,7 @@ public abstract class SnapshotterContract {
 
   @BeforeEach
   void openStore() throws IOException {
-    RequiresRoot.check();
+    Capabilities.requireRoot("mounts");
     storage = Storage.open(StorageConfig.at(root));
     snapshotter = open(storage);
   }

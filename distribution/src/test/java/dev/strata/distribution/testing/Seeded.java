@@ -1,7 +1,8 @@
 package dev.strata.distribution.testing;
 
+import dev.strata.testkit.Skopeo;
+import dev.strata.testkit.Capabilities;
 import dev.strata.core.Storage;
-import dev.strata.core.testing.Tools;
 import dev.strata.distribution.ImagePuller;
 import dev.strata.distribution.ImageSource;
 import dev.strata.distribution.PullOptions;
@@ -27,15 +28,15 @@ public record Seeded(Storage storage, String repo, TestImages.Written image, Reg
 
   /** Pushes a {@code layers}-layer image with skopeo, with {@code creds} ({@code USER:PASS}) when not empty. */
   public static Seeded push(Path dir, String registryHost, String prefix, String creds, int layers, int size, long seed) throws Exception {
-    Tools.require("skopeo");
+    Capabilities.requireTool("skopeo");
     String repo = prefix + "/" + Long.toHexString(System.nanoTime());
     TestImages.Written image = TestImages.image(dir.resolve("layout"), "v1", layers, size, seed);
     String src = "oci:" + dir.resolve("layout") + ":v1";
     String dest = "docker://" + registryHost + "/" + repo + ":v1";
     if (creds.isEmpty()) {
-      Tools.run(dir, "skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false", src, dest);
+      Skopeo.run(dir, "--insecure-policy", "copy", "--dest-tls-verify=false", src, dest);
     } else {
-      Tools.run(dir, "skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false", "--dest-creds", creds, src, dest);
+      Skopeo.run(dir, "--insecure-policy", "copy", "--dest-tls-verify=false", "--dest-creds", creds, src, dest);
     }
     RegistryOptions anonymous = RegistryOptions.defaults().withCredentialStore(CredentialStore.from(Map.of(), dir.resolve("home")));
     return new Seeded(Storage.open(dir.resolve("store")), repo, image, anonymous);

@@ -1,5 +1,6 @@
 package dev.strata.distribution.testing;
 
+import dev.strata.testkit.Capabilities;
 import dev.strata.core.digest.Digest;
 import dev.strata.core.testing.TestData;
 import java.io.ByteArrayOutputStream;
@@ -129,7 +130,7 @@ public final class TestImages {
 
   /** zstd through the {@code zstd} tool (the registry tests need it only for zstd layers). */
   private static byte[] zstd(byte[] bytes) throws IOException {
-    dev.strata.core.testing.Tools.require("zstd");
+    Capabilities.requireTool("zstd");
     Path in = Files.createTempFile("strata-layer-", ".tar");
     Path out = Path.of(in + ".zst");
     try {

@@ -1,20 +1,20 @@
 package dev.strata.overlay.changeset;
 
+import dev.strata.testkit.Capabilities;
+import dev.strata.testkit.Command;
+import dev.strata.testkit.FileTree;
+import dev.strata.testkit.GnuTar;
+import dev.strata.testkit.Xattrs;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +32,7 @@ class GnuTarOracleTest {
   void tree() throws Exception {
     src = Files.createDirectories(base.resolve("src"));
     layer = base.resolve("layer.tar");
-    boolean root = Trees.isRoot();
+    boolean root = Capabilities.isRoot();
     String caps = "0x0100000280000000000000000000000000000000"; // v2, cap_setuid permitted
     StringBuilder script = new StringBuilder("set -e\n");
     script.append("""
@@ -57,7 +57,7 @@ class GnuTarOracleTest {
     script.append("""
         for p in $(find . -depth); do touch -h -d "2019-05-06 07:08:09.$(printf %09d $RANDOM$RANDOM | cut -c1-9)" "$p"; done
         """);
-    Trees.run(src, "bash", "-c", script.toString());
+    Command.run(src, "bash", "-c", script.toString());
     try (InputStream in = Files.newInputStream(src.resolve("sparse"))) {
       assertThat(in.readAllBytes()).hasSize(8 << 20);
     }
@@ -65,7 +65,7 @@ class GnuTarOracleTest {
         java.io.ByteArrayOutputStream::new, (o, i) -> o.write(i), (a, b) -> {}).toByteArray());
     Files.setLastModifiedTime(src.resolve("random"), java.nio.file.attribute.FileTime.from(TarBuilder.T0));
     Files.setLastModifiedTime(src, java.nio.file.attribute.FileTime.from(TarBuilder.T0));
-    Trees.run(base, "tar", "--xattrs", "--xattrs-include=*", "--format=posix", "-S", "--numeric-owner",
+    GnuTar.run(base, "--xattrs", "--xattrs-include=*", "--format=posix", "-S", "--numeric-owner",
         "-cf", layer.toString(), "-C", src.toString(), ".");
   }
 
@@ -75,67 +75,32 @@ class GnuTarOracleTest {
     Path ours = base.resolve("ours");
     List<String> extract = new ArrayList<>(List.of("tar", "--xattrs", "--xattrs-include=*", "--numeric-owner", "-xpf",
         layer.toString(), "-C", gnu.toString()));
-    if (Trees.isRoot()) {
+    if (Capabilities.isRoot()) {
       extract.add(2, "--same-owner");
     }
-    Trees.run(base, extract.toArray(String[]::new));
+    Command.run(base, extract.toArray(String[]::new));
     ApplyResult r;
     try (InputStream in = Files.newInputStream(layer)) {
       r = LayerApplier.create().apply(in, ours, ApplyOptions.defaults());
     }
     assertThat(r.diffId().encoded()).isEqualTo(sha256(layer));
-    Map<String, String> expected = describe(gnu);
-    assertThat(describe(ours)).isEqualTo(expected);
-    assertThat(expected).containsKey("sparse").containsKey("d/h");
-    assertThat(hardlinkGroups(ours)).isEqualTo(hardlinkGroups(gnu)).contains(List.of("d/f", "d/h", "deep/hard"));
+    FileTree expected = FileTree.scan(gnu);
+    FileTree actual = FileTree.scan(ours);
+    assertThat(FileTree.differences(expected, actual, FileTree.CONTENT_AND_METADATA)).isEmpty();
+    assertThat(Files.getLastModifiedTime(ours)).isEqualTo(Files.getLastModifiedTime(gnu));
+    assertThat(expected.entries()).containsKey("sparse").containsKey("d/h");
+    for (String name : List.of("d/h", "deep/hard")) {
+      assertThat(actual.entries().get(name).hardlinkGroup()).as(name).isEqualTo("d/f");
+    }
     long blocks = blocks(ours.resolve("sparse"));
     assertThat(blocks).as("sparse file keeps its holes").isLessThan(64).isEqualTo(blocks(gnu.resolve("sparse")));
-    if (Trees.isRoot()) {
-      assertThat(Trees.xattrs(ours.resolve("d/f"))).contains("security.capability=0x0100000280");
+    if (Capabilities.isRoot()) {
+      assertThat(Xattrs.dump(ours.resolve("d/f"))).contains("security.capability=0x0100000280");
     }
-  }
-
-  /** Per path: type, mode, owner, size, mtime (ns), rdev, link target, content digest, xattrs. */
-  private static Map<String, String> describe(Path dir) throws Exception {
-    Map<String, String> out = new TreeMap<>();
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) walk::iterator) {
-        Map<String, Object> a =
-            Files.readAttributes(p, "unix:mode,uid,gid,size,rdev,nlink,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
-        StringBuilder s = new StringBuilder();
-        s.append(Integer.toOctalString((Integer) a.get("mode")))
-            .append(" ").append(a.get("uid")).append(":").append(a.get("gid"))
-            .append(" size=").append(a.get("size")).append(" rdev=").append(a.get("rdev"))
-            .append(" nlink=").append(a.get("nlink"))
-            .append(" mtime=").append(((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toInstant());
-        if (Files.isSymbolicLink(p)) {
-          s.append(" -> ").append(Files.readSymbolicLink(p));
-        } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-          s.append(" sha=").append(sha256(p));
-        }
-        s.append(" xattrs=").append(Trees.xattrs(p));
-        out.put(dir.relativize(p).toString(), s.toString());
-      }
-    }
-    return out;
-  }
-
-  private static List<List<String>> hardlinkGroups(Path dir) throws IOException {
-    Map<Object, List<String>> byInode = new TreeMap<>();
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) walk::iterator) {
-        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-          Long ino = (Long) Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS);
-          byInode.computeIfAbsent(ino, k -> new ArrayList<>()).add(dir.relativize(p).toString());
-        }
-      }
-    }
-    return byInode.values().stream().filter(g -> g.size() > 1).map(g -> g.stream().sorted().toList()).sorted(
-        java.util.Comparator.comparing(Object::toString)).toList();
   }
 
   private static long blocks(Path p) throws Exception {
-    return Long.parseLong(Trees.run(p.getParent(), "stat", "-c", "%b", p.toString()).strip());
+    return Long.parseLong(Command.run(p.getParent(), "stat", "-c", "%b", p.toString()).strip());
   }
 
   private static String sha256(Path p) throws Exception {

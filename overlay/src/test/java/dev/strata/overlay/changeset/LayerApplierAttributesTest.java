@@ -1,5 +1,7 @@
 package dev.strata.overlay.changeset;
 
+import dev.strata.testkit.Capabilities;
+import dev.strata.testkit.Xattrs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -55,7 +57,7 @@ class LayerApplierAttributesTest {
 
   @Test
   void apply_owners_areSetWhenRoot() throws IOException {
-    Trees.requireRoot("chown needs CAP_CHOWN");
+    Capabilities.requireRoot("chown needs CAP_CHOWN");
     TarArchiveEntry f = TarBuilder.entry("f", TarConstants.LF_NORMAL, 04755);
     f.setUserId(1234);
     f.setGroupId(5678);
@@ -89,7 +91,7 @@ class LayerApplierAttributesTest {
     TarArchiveEntry f = TarBuilder.entry("f", TarConstants.LF_NORMAL, 0644);
     f.addPaxHeader("SCHILY.xattr.user.comment", "hello");
     apply(new TarBuilder().add(f, new byte[] {1}).build());
-    assertThat(Trees.xattr(root.resolve("f"), "user.comment")).isEqualTo("hello".getBytes(StandardCharsets.UTF_8));
+    assertThat(Xattrs.get(root.resolve("f"), "user.comment")).isEqualTo("hello".getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -118,7 +120,7 @@ class LayerApplierAttributesTest {
 
   @Test
   void apply_charDevice_isMadeWhenRoot() throws IOException {
-    Trees.requireRoot("mknod of a device needs CAP_MKNOD");
+    Capabilities.requireRoot("mknod of a device needs CAP_MKNOD");
     ApplyResult r = apply(new TarBuilder().charDevice("null", 1, 3).build());
     assertThat(unix("null").get("rdev")).isEqualTo((1L << 8) | 3);
     assertThat(r.specials()).isEqualTo(1);

@@ -1,5 +1,8 @@
 package dev.strata.overlay.changeset;
 
+import dev.strata.testkit.Capabilities;
+import dev.strata.testkit.Command;
+import dev.strata.testkit.GnuTar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -122,7 +125,7 @@ class LayerApplierFormatsTest {
   @ValueSource(strings = {"gnu", "0.0", "0.1", "1.0"})
   void apply_gnuSparseFormats_keepContentAndHoles(String version) throws Exception {
     Path src = Files.createDirectories(base.resolve("src"));
-    Trees.run(src, "bash", "-c", """
+    Command.run(src, "bash", "-c", """
         truncate -s 16M big
         printf head | dd of=big conv=notrunc 2>/dev/null
         printf middle | dd of=big bs=1 seek=8388608 conv=notrunc 2>/dev/null
@@ -130,9 +133,9 @@ class LayerApplierFormatsTest {
         """);
     Path tar = base.resolve("sparse.tar");
     if (version.equals("gnu")) {
-      Trees.run(base, "tar", "--format=gnu", "-S", "-cf", tar.toString(), "-C", src.toString(), "big");
+      GnuTar.run(base, "--format=gnu", "-S", "-cf", tar.toString(), "-C", src.toString(), "big");
     } else {
-      Trees.run(base, "tar", "--format=posix", "-S", "--sparse-version=" + version, "-cf", tar.toString(),
+      GnuTar.run(base, "--format=posix", "-S", "--sparse-version=" + version, "-cf", tar.toString(),
           "-C", src.toString(), "big");
     }
     ApplyResult r;
@@ -142,7 +145,7 @@ class LayerApplierFormatsTest {
     Path big = base.resolve("root/big");
     assertThat(Files.size(big)).isEqualTo(16 << 20);
     assertThat(Files.mismatch(big, src.resolve("big"))).isEqualTo(-1);
-    assertThat(Long.parseLong(Trees.run(base, "stat", "-c", "%b", big.toString()).strip()))
+    assertThat(Long.parseLong(Command.run(base, "stat", "-c", "%b", big.toString()).strip()))
         .as("allocated 512-byte blocks").isLessThan(200);
     assertThat(r.bytes()).isLessThan(1 << 16);
     assertThat(r.diffId().encoded()).isEqualTo(
@@ -157,14 +160,14 @@ class LayerApplierFormatsTest {
     Files.writeString(src.resolve(longName), "long");
     Files.createSymbolicLink(src.resolve("link"), Path.of("t".repeat(200)));
     Path tar = base.resolve("gnu.tar");
-    Trees.run(base, "tar", "--format=gnu", "--owner=2200000000", "--group=2200000001", "-cf", tar.toString(),
+    GnuTar.run(base, "--format=gnu", "--owner=2200000000", "--group=2200000001", "-cf", tar.toString(),
         "-C", src.toString(), ".");
     try (InputStream in = Files.newInputStream(tar)) {
       LayerApplier.create().apply(in, base.resolve("root"), ApplyOptions.defaults());
     }
     assertThat(base.resolve("root").resolve(longName)).hasContent("long");
     assertThat(Files.readSymbolicLink(base.resolve("root/link")).toString()).isEqualTo("t".repeat(200));
-    if (Trees.isRoot()) {
+    if (Capabilities.isRoot()) {
       assertThat(Files.getAttribute(base.resolve("root").resolve(longName), "unix:uid")).isEqualTo((int) 2200000000L);
     }
   }

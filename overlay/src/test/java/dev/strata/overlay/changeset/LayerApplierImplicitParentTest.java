@@ -1,5 +1,8 @@
 package dev.strata.overlay.changeset;
 
+import dev.strata.testkit.Capabilities;
+import dev.strata.testkit.Command;
+import dev.strata.testkit.Xattrs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -54,11 +57,11 @@ class LayerApplierImplicitParentTest {
   private static void lowerPriv(Path dir) throws Exception {
     Path priv = Files.createDirectories(dir.resolve("priv"));
     Files.writeString(priv.resolve("f"), "lower");
-    if (Trees.isRoot()) {
-      Trees.run(dir, "chown", "4000:4001", "priv");
+    if (Capabilities.isRoot()) {
+      Command.run(dir, "chown", "4000:4001", "priv");
     }
-    Trees.run(dir, "setfattr", "-n", "user.tag", "-v", "kept", "priv");
-    Trees.run(dir, "setfattr", "-n", "user.overlay.opaque", "-v", "y", "priv");
+    Command.run(dir, "setfattr", "-n", "user.tag", "-v", "kept", "priv");
+    Command.run(dir, "setfattr", "-n", "user.overlay.opaque", "-v", "y", "priv");
     Files.setPosixFilePermissions(priv, PosixFilePermissions.fromString("rwx--x---"));
     Files.setLastModifiedTime(priv, FileTime.from(OLD));
   }
@@ -84,11 +87,11 @@ class LayerApplierImplicitParentTest {
     assertThat(upper.resolve("priv/f")).hasContent("layer");
     assertThat(mode("priv")).isEqualTo(0710);
     assertThat(mtime("priv").toInstant()).isEqualTo(OLD);
-    assertThat(Trees.xattr(upper.resolve("priv"), "user.tag")).isEqualTo("kept".getBytes(StandardCharsets.US_ASCII));
-    assertThat(Trees.xattr(upper.resolve("priv"), "user.overlay.opaque"))
+    assertThat(Xattrs.get(upper.resolve("priv"), "user.tag")).isEqualTo("kept".getBytes(StandardCharsets.US_ASCII));
+    assertThat(Xattrs.get(upper.resolve("priv"), "user.overlay.opaque"))
         .as("overlayfs' own xattrs of the lower directory are not copied")
         .isNull();
-    if (Trees.isRoot()) {
+    if (Capabilities.isRoot()) {
       assertThat(unix("priv")).containsEntry("uid", 4000).containsEntry("gid", 4001);
     }
   }
@@ -102,7 +105,7 @@ class LayerApplierImplicitParentTest {
     apply(new TarBuilder().file("priv/f", "layer").build(), overlay(near, far));
 
     assertThat(mode("priv")).isEqualTo(0750);
-    assertThat(Trees.xattr(upper.resolve("priv"), "user.tag")).isNull();
+    assertThat(Xattrs.get(upper.resolve("priv"), "user.tag")).isNull();
   }
 
   @Test
@@ -113,7 +116,7 @@ class LayerApplierImplicitParentTest {
     apply(new TarBuilder().file("priv/f", "layer").build(), overlay(near, far));
 
     assertThat(mode("priv")).isEqualTo(0755);
-    assertThat(Trees.xattr(upper.resolve("priv"), "user.tag")).isNull();
+    assertThat(Xattrs.get(upper.resolve("priv"), "user.tag")).isNull();
   }
 
   @Test
@@ -127,8 +130,8 @@ class LayerApplierImplicitParentTest {
 
     assertThat(mode("priv")).isEqualTo(0755);
     assertThat(mode("up/priv")).isEqualTo(0755);
-    assertThat(Trees.xattr(upper.resolve("priv"), "user.tag")).isNull();
-    assertThat(Trees.xattr(upper.resolve("up/priv"), "user.tag")).isNull();
+    assertThat(Xattrs.get(upper.resolve("priv"), "user.tag")).isNull();
+    assertThat(Xattrs.get(upper.resolve("up/priv"), "user.tag")).isNull();
   }
 
   @Test

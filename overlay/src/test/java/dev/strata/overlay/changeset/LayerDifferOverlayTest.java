@@ -1,9 +1,12 @@
 package dev.strata.overlay.changeset;
 
+import dev.strata.testkit.FileTree;
+import dev.strata.testkit.Capabilities;
+import dev.strata.testkit.Command;
+import dev.strata.testkit.GnuTar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.overlay.testing.RandomTrees;
-import dev.strata.overlay.testing.TreeState;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -24,7 +27,7 @@ class LayerDifferOverlayTest {
 
   @Property(tries = 25, shrinking = ShrinkingMode.OFF)
   void overlayUpper_givesTheDoubleWalksBytes_andRoundTrips(@ForAll long seed) throws Exception {
-    Trees.requireRoot("mounts overlayfs");
+    Capabilities.requireOverlayfs();
     Path base = Files.createTempDirectory("strata-ovl");
     Overlay mount = null;
     try {
@@ -32,22 +35,22 @@ class LayerDifferOverlayTest {
       Path target = base.resolve("target");
       RandomTrees random = new RandomTrees(seed, true, false);
       random.populate(lower);
-      Trees.run(base, "cp", "-a", lower.toString(), target.toString());
+      Command.run(base, "cp", "-a", lower.toString(), target.toString());
       mount = Overlay.mount(base, List.of(lower));
       List<String> log = random.change(mount.merged());
 
       byte[] fast = fast(mount.upper(), List.of(lower));
-      byte[] walked = LayerDifferRoundTripTest.diff(lower, mount.merged());
+      byte[] walked = ChangesetContract.diff(LayerDiffer.create(), lower, mount.merged());
       assertThat(fast).as("changes: %s\nfast path:\n%s\ndouble walk:\n%s", log, list(base, fast), list(base, walked))
           .isEqualTo(walked);
 
       LayerApplier.create().apply(new ByteArrayInputStream(fast), target, ApplyOptions.defaults());
-      assertThat(TreeState.of(target)).as("changes: %s", log).isEqualTo(TreeState.of(mount.merged()));
+      assertThat(FileTree.differences(mount.merged(), target)).as("changes: %s", log).isEmpty();
     } finally {
       if (mount != null) {
         mount.close();
       }
-      Trees.run(Path.of("/"), "rm", "-rf", base.toString());
+      Command.run(Path.of("/"), "rm", "-rf", base.toString());
     }
   }
 
@@ -60,7 +63,7 @@ class LayerDifferOverlayTest {
   static String list(Path base, byte[] layer) throws Exception {
     Path f = Files.createTempFile(base, "layer", ".tar");
     Files.write(f, layer);
-    return Trees.run(base, "tar", "--numeric-owner", "--full-time", "-tvf", f.toString());
+    return GnuTar.run(base, "--numeric-owner", "--full-time", "-tvf", f.toString());
   }
 
   /** A kernel overlay mount made with mount(8), without redirect_dir, metacopy or index, as strata mounts. */
@@ -70,7 +73,7 @@ class LayerDifferOverlayTest {
       Path work = Files.createDirectories(base.resolve("work"));
       Path merged = Files.createDirectories(base.resolve("merged"));
       String lowerdir = String.join(":", lowers.stream().map(Path::toString).toList());
-      Trees.run(base, "mount", "-t", "overlay", "overlay", "-o",
+      Command.run(base, "mount", "-t", "overlay", "overlay", "-o",
           "lowerdir=" + lowerdir + ",upperdir=" + upper + ",workdir=" + work
               + ",redirect_dir=off,metacopy=off,index=off", merged.toString());
       return new Overlay(upper, merged);
@@ -78,7 +81,7 @@ class LayerDifferOverlayTest {
 
     @Override
     public void close() throws Exception {
-      Trees.run(Path.of("/"), "umount", merged.toString());
+      Command.run(Path.of("/"), "umount", merged.toString());
     }
   }
 }

@@ -1,5 +1,9 @@
 package dev.strata.overlay.changeset;
 
+import dev.strata.testkit.Capabilities;
+import dev.strata.testkit.Command;
+import dev.strata.testkit.GnuTar;
+import dev.strata.testkit.Xattrs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.luben.zstd.ZstdInputStream;
@@ -20,7 +24,7 @@ class LayerDifferTest {
 
   private Path tree(String name, String script) throws Exception {
     Path dir = Files.createDirectories(base.resolve(name));
-    Trees.run(dir, "bash", "-c", "set -e\n" + script
+    Command.run(dir, "bash", "-c", "set -e\n" + script
         + "\nfind . -depth -exec touch -h -d '2020-01-02 03:04:05.123456789' {} +");
     return dir;
   }
@@ -34,7 +38,7 @@ class LayerDifferTest {
   private String listing(byte[] layer) throws Exception {
     Path f = Files.createTempFile(base, "l", ".tar");
     Files.write(f, layer);
-    return Trees.run(base, "tar", "--numeric-owner", "-tvf", f.toString());
+    return GnuTar.run(base, "--numeric-owner", "-tvf", f.toString());
   }
 
   @Test
@@ -45,7 +49,7 @@ class LayerDifferTest {
     byte[] one = diff(lower, up1, DiffOptions.defaults());
     assertThat(diff(lower, up2, DiffOptions.defaults())).isEqualTo(one);
     Path f = Files.write(base.resolve("one.tar"), one);
-    assertThat(Trees.run(base, "tar", "-tf", f.toString()).lines().toList())
+    assertThat(GnuTar.run(base, "-tf", f.toString()).lines().toList())
         .as("byte order with '/' lowest, explicit parent c/, unchanged a/ left out, whiteout for z")
         .containsExactly(".wh.z", "a.txt", "c/", "c/n", "l");
   }
@@ -62,12 +66,12 @@ class LayerDifferTest {
   void diff_withSourceDateEpoch_clampsNewerTimesOnly() throws Exception {
     Path lower = tree("lower", "echo 1 > gone; echo k > keep");
     Path upper = tree("upper", "echo 1 > f; echo k > keep");
-    Trees.run(upper, "touch", "-d", "1990-01-01 00:00:00", "f");
+    Command.run(upper, "touch", "-d", "1990-01-01 00:00:00", "f");
     Files.writeString(upper.resolve("g"), "now");
     byte[] layer = diff(lower, upper, DiffOptions.defaults().withSourceDateEpoch(Instant.ofEpochSecond(1_000_000_000)));
     Path f = Files.createTempFile(base, "l", ".tar");
     Files.write(f, layer);
-    String text = Trees.run(base, "env", "TZ=UTC", "tar", "--full-time", "-tvf", f.toString());
+    String text = Command.run(base, "env", "TZ=UTC", "tar", "--full-time", "-tvf", f.toString());
     assertThat(text).contains("1990-01-01 00:00:00 f").contains("2001-09-09 01:46:40 g")
         .contains("2001-09-09 01:46:40 .wh.gone");
   }
@@ -96,33 +100,32 @@ class LayerDifferTest {
 
   @Test
   void diff_keepsBinaryXattrsAndNanoseconds_andGnuTarReadsItSilently() throws Exception {
-    Trees.requireRoot("security.capability needs CAP_SETFCAP");
+    Capabilities.requireRoot("security.capability needs CAP_SETFCAP");
     Path lower = tree("lower", "");
     Path upper = tree("upper", "printf x > f; setfattr -n security.capability -v 0x0100000280000000000000000000000000000000 f;"
         + " mkdir -p " + "d".repeat(120) + "; ln f " + "d".repeat(120) + "/h");
     byte[] layer = diff(lower, upper, DiffOptions.defaults());
     Path f = base.resolve("l.tar");
     Files.write(f, layer);
-    Process p = new ProcessBuilder("tar", "-tvf", f.toString()).start();
-    p.getInputStream().readAllBytes();
-    assertThat(new String(p.getErrorStream().readAllBytes())).isEmpty();
-    assertThat(p.waitFor()).isZero();
+    Command.Result listing = GnuTar.command("-tvf", f.toString()).run();
+    assertThat(listing.stderrText()).isEmpty();
+    assertThat(listing.exitCode()).isZero();
     Path out = Files.createDirectories(base.resolve("out"));
-    Trees.run(base, "tar", "--xattrs", "--xattrs-include=*", "-xpf", f.toString(), "-C", out.toString());
-    assertThat(Trees.xattr(out.resolve("f"), "security.capability"))
-        .isEqualTo(Trees.xattr(upper.resolve("f"), "security.capability"));
+    GnuTar.run(base, "--xattrs", "--xattrs-include=*", "-xpf", f.toString(), "-C", out.toString());
+    assertThat(Xattrs.get(out.resolve("f"), "security.capability"))
+        .isEqualTo(Xattrs.get(upper.resolve("f"), "security.capability"));
     assertThat(Files.getLastModifiedTime(out.resolve("f"))).isEqualTo(Files.getLastModifiedTime(upper.resolve("f")));
     assertThat(Files.isSameFile(out.resolve("f"), out.resolve("d".repeat(120) + "/h"))).isTrue();
   }
 
   @Test
   void overlayUpper_knownTraps_giveTheDoubleWalksBytes() throws Exception {
-    Trees.requireRoot("mounts overlayfs");
+    Capabilities.requireOverlayfs();
     Path lower = tree("lower", "mkdir -p d/sub e; echo 1 > d/sub/f; echo 2 > keep; echo 3 > own; echo 4 > e/x; echo 5 > mv");
     LayerDifferOverlayTest.Overlay mount = LayerDifferOverlayTest.Overlay.mount(Files.createDirectories(base.resolve("o")), List.of(lower));
     try {
       Path m = mount.merged();
-      Trees.run(m, "bash", "-c", """
+      Command.run(m, "bash", "-c", """
           set -e
           exec 3>>keep; exec 3>&-          # copied up, unchanged
           chown 4321 own                   # chown-only copy-up

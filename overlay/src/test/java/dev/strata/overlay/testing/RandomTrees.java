@@ -4,9 +4,9 @@ import dev.strata.linux.Fd;
 import dev.strata.linux.FileTimes;
 import dev.strata.linux.Posix;
 import dev.strata.linux.Xattrs;
+import dev.strata.testkit.Command;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -313,17 +313,8 @@ public final class RandomTrees {
     run("rm", "-rf", p.toString());
   }
 
-  private static void run(String... command) throws IOException {
-    try {
-      Process proc = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (proc.waitFor() != 0) {
-        throw new IOException(String.join(" ", command) + ": " + out);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
-    }
+  private static void run(String... command) {
+    Command.run(null, command);
   }
 
   private static List<Path> all(Path root) throws IOException {

@@ -1,10 +1,11 @@
 package dev.strata.overlay.union;
 
+import dev.strata.testkit.Capabilities;
+import dev.strata.testkit.Command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.core.error.InvalidArgumentException;
-import dev.strata.overlay.changeset.Trees;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -190,20 +191,20 @@ class UnionViewTest {
 
   @Test
   void overlayfsForm_deviceWhiteoutsOpaqueXattrsDevicesAndCapabilities_asTheKernelShowsThem() throws Exception {
-    Trees.requireRoot("makes device nodes, trusted.* xattrs and overlay mounts");
+    Capabilities.requireRoot("makes device nodes, trusted.* xattrs and overlay mounts");
     Path base = layer("base");
     write(base, "gone", "old");
     write(base, "d/old", "old");
     write(base, "m/b", "b");
     write(base, "bin/ping", "#!/bin/true");
-    Trees.run(dir, "setcap", "cap_net_raw+ep", base.resolve("bin/ping").toString());
+    Command.run(dir, "setcap", "cap_net_raw+ep", base.resolve("bin/ping").toString());
     Path top = layer("top");
-    Trees.run(dir, "mknod", top.resolve("gone").toString(), "c", "0", "0");
+    Command.run(dir, "mknod", top.resolve("gone").toString(), "c", "0", "0");
     write(top, "d/new", "new");
-    Trees.run(dir, "setfattr", "-n", "trusted.overlay.opaque", "-v", "y", top.resolve("d").toString());
+    Command.run(dir, "setfattr", "-n", "trusted.overlay.opaque", "-v", "y", top.resolve("d").toString());
     write(top, "m/a", "a");
-    Trees.run(dir, "mknod", top.resolve("null").toString(), "c", "1", "3");
-    Trees.run(dir, "mknod", top.resolve("pipe").toString(), "p");
+    Command.run(dir, "mknod", top.resolve("null").toString(), "c", "1", "3");
+    Command.run(dir, "mknod", top.resolve("pipe").toString(), "p");
 
     try (UnionView view = UnionView.open(List.of(top, base), EnumSet.of(WhiteoutFormat.OVERLAYFS))) {
       assertThat(view.lookup("gone")).isEmpty();
@@ -218,11 +219,11 @@ class UnionViewTest {
       assertThat(view.xattrs(view.lookup("d").orElseThrow())).doesNotContainKey("trusted.overlay.opaque");
 
       Path merged = Files.createDirectories(dir.resolve("merged"));
-      Trees.run(dir, "mount", "-t", "overlay", "overlay", "-o", "lowerdir=" + top + ":" + base, merged.toString());
+      Command.run(dir, "mount", "-t", "overlay", "overlay", "-o", "lowerdir=" + top + ":" + base, merged.toString());
       try {
         assertThat(walk(view)).isEqualTo(walk(merged));
       } finally {
-        Trees.run(dir, "umount", merged.toString());
+        Command.run(dir, "umount", merged.toString());
       }
     }
   }

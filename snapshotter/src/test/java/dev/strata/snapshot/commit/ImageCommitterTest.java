@@ -1,5 +1,6 @@
 package dev.strata.snapshot.commit;
 
+import dev.strata.testkit.Capabilities;
 import static dev.strata.snapshot.testing.TestImages.layer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,7 +17,6 @@ import dev.strata.snapshot.Mount;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.Snapshotters;
 import dev.strata.snapshot.mount.Mounter;
-import dev.strata.snapshot.testing.RequiresRoot;
 import dev.strata.snapshot.testing.TestImages;
 import dev.strata.snapshot.unpack.Unpacker;
 import java.io.IOException;
@@ -44,7 +44,7 @@ class ImageCommitterTest {
 
   @BeforeEach
   void open() throws IOException {
-    RequiresRoot.check();
+    Capabilities.requireRoot("mounts");
     storage = Storage.open(StorageConfig.at(root));
   }
 

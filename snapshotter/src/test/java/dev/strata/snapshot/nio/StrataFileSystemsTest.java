@@ -1,5 +1,7 @@
 package dev.strata.snapshot.nio;
 
+import dev.strata.testkit.FileTree;
+import dev.strata.testkit.FileTree.Aspect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,8 +15,6 @@ import dev.strata.overlay.union.Entry;
 import dev.strata.overlay.union.UnionView;
 import dev.strata.snapshot.Snapshotters;
 import dev.strata.snapshot.internal.DirectorySnapshotter;
-import dev.strata.snapshot.testing.FileTree;
-import dev.strata.snapshot.testing.FileTree.Aspect;
 import dev.strata.snapshot.unpack.UnpackInteropTest;
 import dev.strata.snapshot.unpack.UnpackInteropTest.UmociImage;
 import dev.strata.snapshot.unpack.Unpacker;

@@ -1,5 +1,7 @@
 package dev.strata.snapshot.overlayfs;
 
+import dev.strata.testkit.ChildJvm;
+import dev.strata.testkit.Capabilities;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.core.Storage;
@@ -8,10 +10,8 @@ import dev.strata.core.content.LabelFilter;
 import dev.strata.snapshot.SnapshotInfo;
 import dev.strata.snapshot.SnapshotKind;
 import dev.strata.snapshot.Snapshotter;
-import dev.strata.snapshot.testing.RequiresRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,13 +30,8 @@ class SnapshotCrashTest {
 
   @RepeatedTest(6)
   void killMinus9_atARandomPoint_leavesAConsistentStore_thatCleanupTidies() throws Exception {
-    RequiresRoot.check();
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-        "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), SnapshotChild.class.getName(), root.toString()));
-    Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Capabilities.requireRoot("mounts");
+    Process child = ChildJvm.start(SnapshotChild.class, root.toString()).process();
     try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
       assertThat(out.readLine()).isEqualTo("RUNNING");
       Thread.sleep(50 + (long) (Math.random() * 300));

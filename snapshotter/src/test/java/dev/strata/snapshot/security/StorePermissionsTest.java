@@ -1,5 +1,7 @@
 package dev.strata.snapshot.security;
 
+import dev.strata.testkit.Capabilities;
+import dev.strata.testkit.Command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.core.Storage;
@@ -8,12 +10,9 @@ import dev.strata.core.digest.Digest;
 import dev.strata.snapshot.Mount;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.Snapshotters;
-import dev.strata.snapshot.testing.Commands;
-import dev.strata.snapshot.testing.RequiresRoot;
 import dev.strata.snapshot.testing.TestImages;
 import dev.strata.snapshot.unpack.Unpacker;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -36,8 +35,8 @@ class StorePermissionsTest {
 
   @BeforeEach
   void openBase() throws IOException {
-    RequiresRoot.check();
-    Commands.require("setpriv", "util-linux");
+    Capabilities.requireRoot("mounts");
+    Capabilities.requireTool("setpriv", "util-linux");
     Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
     root = base.resolve("store");
   }
@@ -48,11 +47,8 @@ class StorePermissionsTest {
    * root, so {@code setpriv ... BINARY} would run a binary nobody cannot reach.
    */
   private static Result asNobody(String script) throws Exception {
-    List<String> argv = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", "sh", "-c", script);
-    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    return new Result(p.waitFor(), out);
+    Command.Result r = Command.of("sh", "-c", script).asUser(65534).run();
+    return new Result(r.exitCode(), r.stdoutText() + r.stderrText());
   }
 
   private record Result(int status, String output) {}
@@ -76,9 +72,9 @@ class StorePermissionsTest {
       Path upper = Path.of(upperdir(mounts.getFirst()));
       setuid = upper.resolve("id");
       Files.copy(Path.of("/usr/bin/id"), setuid);
-      Commands.run(base, "chmod", "4755", setuid.toString());
+      Command.run(base, "chmod", "4755", setuid.toString());
       device = upper.resolve("null");
-      Commands.run(base, "mknod", "-m", "0666", device.toString(), "c", "1", "3");
+      Command.run(base, "mknod", "-m", "0666", device.toString(), "c", "1", "3");
       byte[] big = new byte[256 * 1024];
       blob = Digest.sha256(big);
       try (ContentWriter w = storage.content().writer("big")) {

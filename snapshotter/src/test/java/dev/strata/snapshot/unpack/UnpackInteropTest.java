@@ -1,5 +1,10 @@
 package dev.strata.snapshot.unpack;
 
+import dev.strata.testkit.Capabilities;
+import dev.strata.testkit.Command;
+import dev.strata.testkit.Umoci;
+import dev.strata.testkit.FileTree;
+import dev.strata.testkit.FileTree.Aspect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.core.Storage;
@@ -10,10 +15,6 @@ import dev.strata.core.transfer.ImportOptions;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.Snapshotters;
 import dev.strata.snapshot.mount.Mounter;
-import dev.strata.snapshot.testing.Commands;
-import dev.strata.snapshot.testing.FileTree;
-import dev.strata.snapshot.testing.FileTree.Aspect;
-import dev.strata.snapshot.testing.RequiresRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ public class UnpackInteropTest {
 
   @BeforeAll
   static void buildRichImage() throws IOException {
-    RequiresRoot.check();
+    Capabilities.requireRoot("mounts");
     rich = umociImage(images, UnpackInteropTest::firstLayer, UnpackInteropTest::secondLayer);
     // The test is only as good as its image: make sure the oracle tree has what we meant.
     assertThat(rich.expected().entries())
@@ -124,7 +125,7 @@ public class UnpackInteropTest {
           Files.writeString(r.resolve("swap/inner/file"), "in a directory that becomes a file\n");
         },
         r -> {
-          Commands.run(r, "rm", "-rf", "swap");
+          Command.run(r, "rm", "-rf", "swap");
           Files.writeString(r.resolve("swap"), "now a file\n");
         });
 
@@ -145,12 +146,12 @@ public class UnpackInteropTest {
         r -> {
           Files.createDirectories(r.resolve("priv"));
           Files.writeString(r.resolve("priv/f"), "f\n");
-          Commands.run(r, "chown", "-R", "4000:4001", "priv");
-          Commands.run(r, "chmod", "0710", "priv");
-          Commands.run(r, "setfattr", "-n", "user.tag", "-v", "kept", "priv");
+          Command.run(r, "chown", "-R", "4000:4001", "priv");
+          Command.run(r, "chmod", "0710", "priv");
+          Command.run(r, "setfattr", "-n", "user.tag", "-v", "kept", "priv");
           mtime(r, "priv", "2001-01-01T00:00:00Z");
         },
-        r -> Commands.run(r, "chmod", "0600", "priv/f"));
+        r -> Command.run(r, "chmod", "0600", "priv/f"));
 
     FileTree actual = unpackAndMount(image, "overlay");
 
@@ -188,16 +189,16 @@ public class UnpackInteropTest {
    */
   @Test
   void overlayUnpack_ofALayerUmociInsertWrote_acceptsItsMissingEndPadding() throws IOException {
-    RequiresRoot.check();
-    Commands.require("umoci", "umoci");
+    Capabilities.requireRoot("mounts");
+    Umoci.require();
     Path at = Files.createDirectories(dir.resolve("image"));
     String ref = at.resolve("layout") + ":t";
-    Commands.run(at, "umoci", "init", "--layout", at.resolve("layout").toString());
-    Commands.run(at, "umoci", "new", "--image", ref);
+    Umoci.run(at, "init", "--layout", at.resolve("layout").toString());
+    Umoci.run(at, "new", "--image", ref);
     Path source = Files.createDirectories(at.resolve("source"));
     Files.writeString(source.resolve("a"), "a file whose size is not a multiple of 512\n");
-    Commands.run(at, "umoci", "insert", "--image", ref, source.toString(), "/opt");
-    Commands.run(at, "umoci", "unpack", "--image", ref, at.resolve("oracle").toString());
+    Umoci.run(at, "insert", "--image", ref, source.toString(), "/opt");
+    Umoci.run(at, "unpack", "--image", ref, at.resolve("oracle").toString());
     FileTree expected = FileTree.scan(at.resolve("oracle/rootfs"));
 
     storage = Storage.open(StorageConfig.at(dir.resolve("store")));
@@ -231,22 +232,22 @@ public class UnpackInteropTest {
    * repack of one bundle on the manifest the bundle was unpacked from, dropping the first layer.
    */
   public static UmociImage umociImage(Path at, Edit first, Edit second) throws IOException {
-    RequiresRoot.check();
-    Commands.require("umoci", "umoci");
-    Commands.require("setfattr", "attr");
+    Capabilities.requireRoot("mounts");
+    Umoci.require();
+    Capabilities.requireTool("setfattr", "attr");
     Files.createDirectories(at);
     String image = at.resolve("layout") + ":t";
-    Commands.run(at, "umoci", "init", "--layout", at.resolve("layout").toString());
-    Commands.run(at, "umoci", "new", "--image", image);
+    Umoci.run(at, "init", "--layout", at.resolve("layout").toString());
+    Umoci.run(at, "new", "--image", image);
     int n = 0;
     for (Edit edit : new Edit[] {first, second}) {
       Path bundle = at.resolve("bundle" + ++n);
-      Commands.run(at, "umoci", "unpack", "--image", image, bundle.toString());
+      Umoci.run(at, "unpack", "--image", image, bundle.toString());
       edit.apply(bundle.resolve("rootfs"));
-      Commands.run(at, "umoci", "repack", "--image", image, bundle.toString());
+      Umoci.run(at, "repack", "--image", image, bundle.toString());
     }
     Path oracle = at.resolve("oracle");
-    Commands.run(at, "umoci", "unpack", "--image", image, oracle.toString());
+    Umoci.run(at, "unpack", "--image", image, oracle.toString());
     return new UmociImage(at.resolve("layout"), FileTree.scan(oracle.resolve("rootfs")));
   }
 
@@ -257,21 +258,21 @@ public class UnpackInteropTest {
     mkdirs(r, "etc", "bin", "tmp", "home/user", "data/deep/a/b/c/d/e", "links", "dev", "swap/inner", "opq", "empty-dir");
     file(r, "etc/passwd", "root:x:0:0:root:/root:/bin/sh\n", "rw-r--r--");
     file(r, "etc/shadow", "root:*:19000:0:99999:7:::\n", "rw-------");
-    Commands.run(r, "chown", "0:42", "etc/shadow");
+    Command.run(r, "chown", "0:42", "etc/shadow");
     bytes(r, "bin/tool", random, 200_000, "rwxr-xr-x");
     bytes(r, "bin/suid", random, 3_000, "rwxr-xr-x");
     bytes(r, "bin/sgid", random, 3_000, "rwxr-xr-x");
     // chown clears setuid, setgid and security.capability: owners first, then modes, then caps.
-    Commands.run(r, "chown", "0:4242", "bin/sgid");
-    Commands.run(r, "chmod", "4755", "bin/suid");
-    Commands.run(r, "chmod", "2755", "bin/sgid");
-    Commands.run(r, "chmod", "1777", "tmp");
-    Commands.run(r, "chmod", "0444", "etc/passwd");
+    Command.run(r, "chown", "0:4242", "bin/sgid");
+    Command.run(r, "chmod", "4755", "bin/suid");
+    Command.run(r, "chmod", "2755", "bin/sgid");
+    Command.run(r, "chmod", "1777", "tmp");
+    Command.run(r, "chmod", "0444", "etc/passwd");
     // cap_net_bind_service+ep as a VFS_CAP_REVISION_2 value (linux/capability.h): magic|effective, permitted bit 10.
-    Commands.run(r, "setfattr", "-n", "security.capability", "-v", "0x0100000200040000000000000000000000000000", "bin/tool");
+    Command.run(r, "setfattr", "-n", "security.capability", "-v", "0x0100000200040000000000000000000000000000", "bin/tool");
     file(r, "home/user/notes", "private\n", "rw-r-----");
-    Commands.run(r, "chown", "-R", "1000123:1000456", "home/user");
-    Commands.run(r, "chmod", "0700", "home/user");
+    Command.run(r, "chown", "-R", "1000123:1000456", "home/user");
+    Command.run(r, "chmod", "0700", "home/user");
     file(r, "data/empty", "", "rw-r--r--");
     bytes(r, "data/big", random, 1 << 20, "rw-r--r--");
     file(r, "data/with space and 'quotes'", "spaces\n", "rw-r--r--");
@@ -283,17 +284,17 @@ public class UnpackInteropTest {
     Files.createSymbolicLink(r.resolve("links/abs"), Path.of("/etc/passwd"));
     Files.createSymbolicLink(r.resolve("links/dangling"), Path.of("/nowhere/at/all"));
     Files.createSymbolicLink(r.resolve("links/dir"), Path.of("../data/deep"));
-    Commands.run(r, "chown", "-h", "1234:5678", "links/rel");
+    Command.run(r, "chown", "-h", "1234:5678", "links/rel");
     Files.createLink(r.resolve("links/big-hard"), r.resolve("data/big"));
     Files.createLink(r.resolve("bin/suid-again"), r.resolve("bin/suid"));
-    Commands.run(r, "mkfifo", "-m", "0620", "dev/fifo");
-    Commands.run(r, "mknod", "-m", "0666", "dev/null", "c", "1", "3");
-    Commands.run(r, "mknod", "-m", "0660", "dev/loop7", "b", "7", "7");
-    Commands.run(r, "chown", "0:6", "dev/loop7");
-    Commands.run(r, "setfattr", "-n", "user.color", "-v", "blue", "etc/passwd");
-    Commands.run(r, "setfattr", "-n", "user.empty", "etc/shadow");
-    Commands.run(r, "setfattr", "-n", "user.dir", "-v", "0x00ff10", "etc");
-    Commands.run(r, "setfattr", "-n", "trusted.note", "-v", "kept", "data/big");
+    Command.run(r, "mkfifo", "-m", "0620", "dev/fifo");
+    Command.run(r, "mknod", "-m", "0666", "dev/null", "c", "1", "3");
+    Command.run(r, "mknod", "-m", "0660", "dev/loop7", "b", "7", "7");
+    Command.run(r, "chown", "0:6", "dev/loop7");
+    Command.run(r, "setfattr", "-n", "user.color", "-v", "blue", "etc/passwd");
+    Command.run(r, "setfattr", "-n", "user.empty", "etc/shadow");
+    Command.run(r, "setfattr", "-n", "user.dir", "-v", "0x00ff10", "etc");
+    Command.run(r, "setfattr", "-n", "trusted.note", "-v", "kept", "data/big");
     file(r, "swap/inner/file", "in a dir that becomes a file\n", "rw-r--r--");
     file(r, "todir", "a file that becomes a dir\n", "rw-r--r--");
     file(r, "opq/a", "a\n", "rw-r--r--");
@@ -303,7 +304,7 @@ public class UnpackInteropTest {
     mtime(r, "etc/passwd", "2001-02-03T04:05:06.123456789Z");
     mtime(r, "bin/tool", "2010-10-10T10:10:10Z");
     mtime(r, "data/big", "1999-12-31T23:59:59.5Z");
-    Commands.run(r, "touch", "-h", "-d", "2005-05-05T05:05:05Z", "links/rel");
+    Command.run(r, "touch", "-h", "-d", "2005-05-05T05:05:05Z", "links/rel");
     mtime(r, "data/deep/a/b/c/d/e", "2002-02-02T02:02:02Z");
     mtime(r, "empty-dir", "2003-03-03T03:03:03Z");
     mtime(r, "etc", "2004-04-04T04:04:04Z");
@@ -312,7 +313,7 @@ public class UnpackInteropTest {
   public static void secondLayer(Path r) throws IOException {
     Files.delete(r.resolve("data/empty"));
     Files.delete(r.resolve("gone-file"));
-    Commands.run(r, "rm", "-rf", "home/user", "swap", "opq");
+    Command.run(r, "rm", "-rf", "home/user", "swap", "opq");
     file(r, "swap", "now a file\n", "rw-r--r--");
     Files.delete(r.resolve("todir"));
     mkdirs(r, "todir", "opq", "new/with");
@@ -320,10 +321,10 @@ public class UnpackInteropTest {
     file(r, "opq/c", "c\n", "rw-r--r--");
     file(r, "new/with/file", "added\n", "rw-r--r--");
     Files.writeString(r.resolve("etc/shadow"), "root:!:19001:0:99999:7:::\n");
-    Commands.run(r, "chmod", "0750", "bin/tool");
-    Commands.run(r, "setfattr", "-n", "security.capability", "-v", "0x0100000200040000000000000000000000000000", "bin/tool");
-    Commands.run(r, "setfattr", "-n", "user.dir", "-v", "red", "etc");
-    Commands.run(r, "setfattr", "-x", "user.color", "etc/passwd");
+    Command.run(r, "chmod", "0750", "bin/tool");
+    Command.run(r, "setfattr", "-n", "security.capability", "-v", "0x0100000200040000000000000000000000000000", "bin/tool");
+    Command.run(r, "setfattr", "-n", "user.dir", "-v", "red", "etc");
+    Command.run(r, "setfattr", "-x", "user.color", "etc/passwd");
     mtime(r, "etc/passwd", "2001-02-03T04:05:06.123456789Z");
     mtime(r, "new/with", "2006-06-06T06:06:06Z");
     mtime(r, "etc", "2007-07-07T07:07:07Z");

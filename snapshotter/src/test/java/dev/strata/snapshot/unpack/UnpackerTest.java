@@ -1,5 +1,6 @@
 package dev.strata.snapshot.unpack;
 
+import dev.strata.testkit.Capabilities;
 import static dev.strata.snapshot.testing.TestImages.layer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,7 +16,6 @@ import dev.strata.snapshot.SnapshotKind;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.mount.Mounter;
 import dev.strata.snapshot.overlayfs.OverlayfsSnapshotter;
-import dev.strata.snapshot.testing.RequiresRoot;
 import dev.strata.snapshot.testing.TestImages;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,7 +40,7 @@ class UnpackerTest {
 
   @BeforeEach
   void open() throws IOException {
-    RequiresRoot.check();
+    Capabilities.requireRoot("mounts");
     storage = Storage.open(StorageConfig.at(root));
     snapshotter = OverlayfsSnapshotter.open(storage);
   }

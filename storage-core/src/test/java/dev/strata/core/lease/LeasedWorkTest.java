@@ -8,7 +8,7 @@ import dev.strata.core.StorageConfig;
 import dev.strata.core.content.ContentWriter;
 import dev.strata.core.digest.Digest;
 import dev.strata.core.error.NotFoundException;
-import dev.strata.core.testing.ChildJvm;
+import dev.strata.testkit.ChildJvm;
 import dev.strata.core.testing.LeaseChild;
 import dev.strata.core.testing.TestData;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.core.Storage;
 import dev.strata.core.digest.Digest;
-import dev.strata.core.testing.ChildJvm;
+import dev.strata.testkit.ChildJvm;
 import dev.strata.core.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;

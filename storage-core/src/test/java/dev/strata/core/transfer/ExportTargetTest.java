@@ -1,5 +1,7 @@
 package dev.strata.core.transfer;
 
+import dev.strata.testkit.Umoci;
+import dev.strata.testkit.Skopeo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +14,6 @@ import dev.strata.core.error.InvalidArgumentException;
 import dev.strata.core.image.Image;
 import dev.strata.core.oci.OciJson;
 import dev.strata.core.testing.TestData;
-import dev.strata.core.testing.Tools;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -75,22 +76,22 @@ class ExportTargetTest {
 
   @Test
   void skopeoAndUmoci_seeEveryImageOfALayoutStrataAddedTo_includingOneSkopeoMade() throws Exception {
-    Tools.require("skopeo");
-    Tools.require("umoci");
+    Skopeo.require();
+    Umoci.require();
     Path target = dir.resolve("shared");
-    Tools.run(dir, "skopeo", "copy", "oci:" + dir.resolve("app") + ":v2", "oci:" + target + ":from-skopeo");
-    String skopeos = Digest.sha256(Tools.run(dir, "skopeo", "inspect", "--raw", "oci:" + target + ":from-skopeo")).toString();
+    Skopeo.run(dir, "copy", "oci:" + dir.resolve("app") + ":v2", "oci:" + target + ":from-skopeo");
+    String skopeos = Digest.sha256(Skopeo.run(dir, "inspect", "--raw", "oci:" + target + ":from-skopeo")).toString();
     export(v1, target, ImageFormat.OCI_LAYOUT);
     export(v2, target, ImageFormat.OCI_LAYOUT);
 
-    assertThat(Tools.text(dir, "umoci", "ls", "--layout", target.toString()).lines().toList())
+    assertThat(Umoci.run(dir, "ls", "--layout", target.toString()).lines().toList())
         .containsExactlyInAnyOrder("from-skopeo", "v1", "v2");
     for (Image image : List.of(v1, v2)) {
       String tag = image.name().substring(image.name().indexOf(':') + 1);
-      byte[] raw = Tools.run(dir, "skopeo", "inspect", "--raw", "oci:" + target + ":" + tag);
+      byte[] raw = Skopeo.run(dir, "inspect", "--raw", "oci:" + target + ":" + tag);
       assertThat(Digest.sha256(raw)).isEqualTo(image.target().digest());
     }
-    assertThat(Digest.sha256(Tools.run(dir, "skopeo", "inspect", "--raw", "oci:" + target + ":from-skopeo")).toString())
+    assertThat(Digest.sha256(Skopeo.run(dir, "inspect", "--raw", "oci:" + target + ":from-skopeo")).toString())
         .as("skopeo's own image, untouched")
         .isEqualTo(skopeos);
   }

@@ -1,12 +1,13 @@
 package dev.strata.core.transfer;
 
+import dev.strata.testkit.Capabilities;
+import dev.strata.testkit.Command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.core.Storage;
 import dev.strata.core.image.Image;
 import dev.strata.core.testing.TestData;
-import dev.strata.core.testing.Tools;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,9 +56,9 @@ class ImageImportStreamTest {
 
   @Test
   void anArchiveFromAFifo_imports() throws Exception {
-    Tools.require("mkfifo");
+    Capabilities.requireTool("mkfifo");
     Path fifo = dir.resolve("app.fifo");
-    Tools.run(dir, "mkfifo", fifo.toString());
+    Command.bytes(dir, "mkfifo", fifo.toString());
     Thread writer =
         Thread.ofPlatform()
             .start(

@@ -1,12 +1,13 @@
 package dev.strata.core.transfer;
 
+import dev.strata.testkit.Umoci;
+import dev.strata.testkit.Skopeo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.core.Storage;
 import dev.strata.core.digest.Digest;
 import dev.strata.core.image.Image;
 import dev.strata.core.oci.MediaTypes;
-import dev.strata.core.testing.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -32,23 +33,23 @@ class ImageInteropTest {
 
   @BeforeEach
   void makeImageWithUmoci() throws Exception {
-    Tools.require("umoci");
-    Tools.require("skopeo");
+    Umoci.require();
+    Skopeo.require();
     storage = Storage.open(dir.resolve("store"));
     layout = dir.resolve("src");
-    Tools.run(dir, "umoci", "init", "--layout", layout.toString());
-    Tools.run(dir, "umoci", "new", "--image", layout + ":v1");
+    Umoci.run(dir, "init", "--layout", layout.toString());
+    Umoci.run(dir, "new", "--image", layout + ":v1");
     Path tree1 = dir.resolve("tree1");
     Files.createDirectories(tree1.resolve("etc/app"));
     Files.writeString(tree1.resolve("etc/app/config"), "answer=42\n");
     Path tool = Files.writeString(tree1.resolve("etc/app/run.sh"), "#!/bin/sh\necho hi\n");
     Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-x---"));
     Files.createSymbolicLink(tree1.resolve("etc/app/link"), Path.of("config"));
-    Tools.run(dir, "umoci", "insert", "--image", layout + ":v1", tree1.resolve("etc").toString(), "/etc");
+    Umoci.run(dir, "insert", "--image", layout + ":v1", tree1.resolve("etc").toString(), "/etc");
     Path tree2 = dir.resolve("tree2");
     Files.createDirectories(tree2);
     Files.write(tree2.resolve("data.bin"), dev.strata.core.testing.TestData.bytes(300_000, 7));
-    Tools.run(dir, "umoci", "insert", "--image", layout + ":v1", tree2.toString(), "/opt/data");
+    Umoci.run(dir, "insert", "--image", layout + ":v1", tree2.toString(), "/opt/data");
   }
 
   @AfterEach
@@ -59,11 +60,11 @@ class ImageInteropTest {
   }
 
   private String skopeoManifestDigest(String ref) throws Exception {
-    return Digest.sha256(Tools.run(dir, "skopeo", "inspect", "--raw", ref)).toString();
+    return Digest.sha256(Skopeo.run(dir, "inspect", "--raw", ref)).toString();
   }
 
   private String skopeoConfigDigest(String ref) throws Exception {
-    return Digest.sha256(Tools.run(dir, "skopeo", "inspect", "--config", "--raw", ref)).toString();
+    return Digest.sha256(Skopeo.run(dir, "inspect", "--config", "--raw", ref)).toString();
   }
 
   private Image importOne(Path source) throws IOException {
@@ -93,7 +94,7 @@ class ImageInteropTest {
   @Test
   void importOfAnOciArchive_keepsTheDigestsSkopeoReports() throws Exception {
     Path archive = dir.resolve("app.tar");
-    Tools.run(dir, "skopeo", "copy", "oci:" + layout + ":v1", "oci-archive:" + archive + ":v1");
+    Skopeo.run(dir, "copy", "oci:" + layout + ":v1", "oci-archive:" + archive + ":v1");
 
     ImportResult result = new ImageImporter(storage).importFrom(archive, ImportOptions.defaults());
 
@@ -107,7 +108,7 @@ class ImageInteropTest {
   @Test
   void importOfADockerArchive_makesTheManifestSkopeoMakes() throws Exception {
     Path archive = dir.resolve("docker.tar");
-    Tools.run(dir, "skopeo", "copy", "oci:" + layout + ":v1", "docker-archive:" + archive + ":example.com/team/app:v1");
+    Skopeo.run(dir, "copy", "oci:" + layout + ":v1", "docker-archive:" + archive + ":example.com/team/app:v1");
 
     ImportResult result = new ImageImporter(storage).importFrom(archive, ImportOptions.defaults());
 
@@ -135,7 +136,7 @@ class ImageInteropTest {
     exporter.export(List.of(image.name()), outArchive, ImageFormat.OCI_ARCHIVE, ExportOptions.defaults());
     assertThat(skopeoManifestDigest("oci-archive:" + outArchive)).isEqualTo(manifest);
     Path copied = dir.resolve("copied");
-    Tools.run(dir, "skopeo", "copy", "oci-archive:" + outArchive, "oci:" + copied + ":again");
+    Skopeo.run(dir, "copy", "oci-archive:" + outArchive, "oci:" + copied + ":again");
     assertThat(skopeoManifestDigest("oci:" + copied + ":again")).isEqualTo(manifest);
   }
 
@@ -143,21 +144,21 @@ class ImageInteropTest {
   void exportAsDockerArchive_skopeoSeesTheConfigAndTheManifestItWouldMake() throws Exception {
     Image image = importOne(layout);
     Path skopeoArchive = dir.resolve("skopeo-docker.tar");
-    Tools.run(dir, "skopeo", "copy", "oci:" + layout + ":v1", "docker-archive:" + skopeoArchive + ":src:v1");
+    Skopeo.run(dir, "copy", "oci:" + layout + ":v1", "docker-archive:" + skopeoArchive + ":src:v1");
 
     Path out = dir.resolve("strata-docker.tar");
     new ImageExporter(storage).export(List.of(image.name()), out, ImageFormat.DOCKER_ARCHIVE, ExportOptions.defaults());
 
     assertThat(skopeoConfigDigest("docker-archive:" + out)).isEqualTo(configDigestOf(image));
     assertThat(skopeoManifestDigest("docker-archive:" + out)).isEqualTo(skopeoManifestDigest("docker-archive:" + skopeoArchive));
-    Tools.run(dir, "skopeo", "copy", "docker-archive:" + out, "oci:" + dir.resolve("from-docker") + ":x");
+    Skopeo.run(dir, "copy", "docker-archive:" + out, "oci:" + dir.resolve("from-docker") + ":x");
   }
 
   @Test
   void importExportImport_keepsEveryDigest_inEachForm() throws Exception {
     Image original = importOne(layout);
     Path dockerIn = dir.resolve("in-docker.tar");
-    Tools.run(dir, "skopeo", "copy", "oci:" + layout + ":v1", "docker-archive:" + dockerIn + ":dock:v1");
+    Skopeo.run(dir, "copy", "oci:" + layout + ":v1", "docker-archive:" + dockerIn + ":dock:v1");
     Image docker = importOne(dockerIn);
 
     for (ImageFormat format : ImageFormat.values()) {
@@ -198,8 +199,8 @@ class ImageInteropTest {
     Path out = dir.resolve("exported");
     new ImageExporter(storage).export(List.of(image.name()), out, ImageFormat.OCI_LAYOUT, ExportOptions.defaults());
 
-    Tools.run(dir, "umoci", "unpack", "--image", layout + ":v1", dir.resolve("bundle-a").toString());
-    Tools.run(dir, "umoci", "unpack", "--image", out + ":v1", dir.resolve("bundle-b").toString());
+    Umoci.run(dir, "unpack", "--image", layout + ":v1", dir.resolve("bundle-a").toString());
+    Umoci.run(dir, "unpack", "--image", out + ":v1", dir.resolve("bundle-b").toString());
 
     Map<String, String> a = tree(dir.resolve("bundle-a/rootfs"));
     assertThat(a).containsKeys("etc/app/config", "etc/app/link", "opt/data/data.bin");

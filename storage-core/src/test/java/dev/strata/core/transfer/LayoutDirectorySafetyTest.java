@@ -1,5 +1,7 @@
 package dev.strata.core.transfer;
 
+import dev.strata.testkit.Capabilities;
+import dev.strata.testkit.Command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +9,6 @@ import dev.strata.core.Storage;
 import dev.strata.core.digest.Digest;
 import dev.strata.core.error.NotFoundException;
 import dev.strata.core.testing.TestData;
-import dev.strata.core.testing.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,8 +102,8 @@ class LayoutDirectorySafetyTest {
   void aFifoBlob_isRefusedAtOnce_namingIt() throws Exception {
     Path blob = layout.root.resolve("blobs/sha256/" + layer.encoded());
     Files.delete(blob);
-    Tools.require("mkfifo");
-    Tools.run(dir, "mkfifo", blob.toString());
+    Capabilities.requireTool("mkfifo");
+    Command.bytes(dir, "mkfifo", blob.toString());
     assertRefused("FIFO");
   }
 
@@ -116,10 +117,10 @@ class LayoutDirectorySafetyTest {
 
   @Test
   void aDeviceBlob_isRefused_withoutBeingOpened() throws Exception {
-    Tools.requireRoot();
+    Capabilities.requireRoot();
     Path blob = layout.root.resolve("blobs/sha256/" + layer.encoded());
     Files.delete(blob);
-    Tools.run(dir, "mknod", blob.toString(), "c", "1", "3"); // /dev/null's numbers
+    Command.bytes(dir, "mknod", blob.toString(), "c", "1", "3"); // /dev/null's numbers
     assertRefused("character device");
   }
 
@@ -127,7 +128,7 @@ class LayoutDirectorySafetyTest {
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void aFifoIndex_isRefusedAtOnce() throws Exception {
     Files.delete(layout.root.resolve("index.json"));
-    Tools.run(dir, "mkfifo", layout.root.resolve("index.json").toString());
+    Command.bytes(dir, "mkfifo", layout.root.resolve("index.json").toString());
     try (Storage storage = Storage.open(dir.resolve("store"))) {
       assertThatThrownBy(() -> new ImageImporter(storage).importFrom(layout.root, ImportOptions.defaults()))
           .isInstanceOf(NotRegularFileException.class)

@@ -1,13 +1,13 @@
 package dev.strata.distribution.internal.registry;
 
+import dev.strata.testkit.Skopeo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.strata.core.testing.Tools;
 import dev.strata.distribution.Reference;
 import dev.strata.distribution.RegistryOptions;
 import dev.strata.distribution.auth.CredentialStore;
 import dev.strata.distribution.testing.FaultProxy;
-import dev.strata.distribution.testing.RegistryServer;
+import dev.strata.testkit.DockerRegistry;
 import dev.strata.distribution.testing.TestImages;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,16 +16,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class TagListerTest {
-  @RegisterExtension static final RegistryServer registry = RegistryServer.open();
+  @RegisterExtension static final DockerRegistry registry = DockerRegistry.open();
 
   @TempDir Path dir;
 
   @Test
   void everyTag_isListed_evenWhenTheRegistryIgnoresThePageSize() throws Exception {
-    Tools.require("skopeo");
+    Skopeo.require();
     TestImages.image(dir.resolve("layout"), "t", 1, 100, 41);
     for (String tag : new String[] {"a", "b", "c", "d", "e"}) {
-      Tools.run(dir, "skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false", "oci:" + dir.resolve("layout") + ":t", "docker://" + registry.host() + "/paged/app:" + tag);
+      Skopeo.run(dir, "--insecure-policy", "copy", "--dest-tls-verify=false", "oci:" + dir.resolve("layout") + ":t", "docker://" + registry.host() + "/paged/app:" + tag);
     }
     RegistryOptions options = RegistryOptions.defaults().withCredentialStore(CredentialStore.from(Map.of(), dir));
 

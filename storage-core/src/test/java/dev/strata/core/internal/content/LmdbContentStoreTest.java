@@ -11,7 +11,7 @@ import dev.strata.core.content.ContentStoreContract;
 import dev.strata.core.content.ContentWriter;
 import dev.strata.core.content.LabelFilter;
 import dev.strata.core.digest.Digest;
-import dev.strata.core.testing.ChildJvm;
+import dev.strata.testkit.ChildJvm;
 import dev.strata.core.testing.TestData;
 import java.io.IOException;
 import java.io.RandomAccessFile;

@@ -1,5 +1,7 @@
 package dev.strata.overlay.changeset;
 
+import dev.strata.testkit.Capabilities;
+import dev.strata.testkit.Xattrs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -12,8 +14,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** OCI whiteouts on a plain tree and in an overlayfs upper directory. */
-class LayerApplierWhiteoutTest {
+/**
+ * Part of {@link ChangesetContract}: whiteouts in both formats, the OCI {@code .wh.} names on a
+ * plain tree and the overlayfs form (a 0:0 character device, the opaque xattr) in an upper
+ * directory.
+ */
+abstract class WhiteoutChecks {
+  /** The applier under test. */
+  abstract LayerApplier applier();
+
   @TempDir Path root;
 
   /** The lower content every test starts from. */
@@ -28,7 +37,7 @@ class LayerApplierWhiteoutTest {
   }
 
   private ApplyResult apply(byte[] tar, ApplyOptions options) throws IOException {
-    return LayerApplier.create().apply(new ByteArrayInputStream(tar), root, options);
+    return applier().apply(new ByteArrayInputStream(tar), root, options);
   }
 
   private static ApplyOptions plain() {
@@ -118,9 +127,9 @@ class LayerApplierWhiteoutTest {
 
   @Test
   void apply_overlayOpaque_setsTrustedXattr() throws Exception {
-    Trees.requireRoot("trusted.* xattrs need CAP_SYS_ADMIN");
+    Capabilities.requireRoot("trusted.* xattrs need CAP_SYS_ADMIN");
     apply(new TarBuilder().dir("fresh").file("fresh/.wh..wh..opq", "").file("fresh/kept", "x").build(), upper());
-    assertThat(Trees.xattr(root.resolve("fresh"), "trusted.overlay.opaque")).isEqualTo(bytes("y"));
+    assertThat(Xattrs.get(root.resolve("fresh"), "trusted.overlay.opaque")).isEqualTo(bytes("y"));
     assertThat(root.resolve("fresh/kept")).hasContent("x");
   }
 
@@ -129,8 +138,8 @@ class LayerApplierWhiteoutTest {
     apply(
         new TarBuilder().file("fresh/.wh..wh..opq", "").build(),
         upper().withOverlayXattrs(OverlayXattrs.USER));
-    assertThat(Trees.xattr(root.resolve("fresh"), "user.overlay.opaque")).isEqualTo(bytes("y"));
-    assertThat(Trees.xattr(root.resolve("fresh"), "trusted.overlay.opaque")).isNull();
+    assertThat(Xattrs.get(root.resolve("fresh"), "user.overlay.opaque")).isEqualTo(bytes("y"));
+    assertThat(Xattrs.get(root.resolve("fresh"), "trusted.overlay.opaque")).isNull();
   }
 
   @Test
@@ -139,8 +148,8 @@ class LayerApplierWhiteoutTest {
         new TarBuilder().file(".wh.tree", "").dir("tree").file("tree/new", "x").file(".wh.x", "").file("x/y", "z").build(),
         upper().withOverlayXattrs(OverlayXattrs.USER));
     assertThat(root.resolve("tree")).isDirectory();
-    assertThat(Trees.xattr(root.resolve("tree"), "user.overlay.opaque")).isEqualTo(bytes("y"));
-    assertThat(Trees.xattr(root.resolve("x"), "user.overlay.opaque")).isEqualTo(bytes("y"));
+    assertThat(Xattrs.get(root.resolve("tree"), "user.overlay.opaque")).isEqualTo(bytes("y"));
+    assertThat(Xattrs.get(root.resolve("x"), "user.overlay.opaque")).isEqualTo(bytes("y"));
     assertThat(root.resolve("x/y")).hasContent("z");
   }
 

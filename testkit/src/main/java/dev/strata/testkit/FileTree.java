@@ -1,4 +1,4 @@
-package dev.strata.snapshot.testing;
+package dev.strata.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,18 +24,32 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * A file tree as an interop test compares it: every path under a root with its type, mode bits,
- * owner, size, content hash, link target, device number, xattrs, mtime and hardlink group. Taken
+ * A file tree as a test compares it: every path under a root with its type, mode bits, owner,
+ * size, content hash, link target, device number, xattrs, mtime, hardlink group and inode. Taken
  * without following symlinks. Two trees are compared aspect by aspect ({@link #differences}), so
  * a test states what the oracle preserves and gets every difference at once, not the first.
  *
  * <p>Attributes come from {@code unix:*} ({@code lstat}); xattrs from one recursive {@code
  * getfattr -R -d -m - -h -e hex} (package {@code attr}), which sees every namespace, not only the
  * {@code user.*} that Java's {@code UserDefinedFileAttributeView} reads.
+ *
+ * <pre>{@code
+ * FileTree before = FileTree.scan(outside);
+ * ... // something that must not touch outside
+ * assertThat(FileTree.scan(outside).entries()).isEqualTo(before.entries()); // every aspect, inode too
+ * assertThat(FileTree.differences(FileTree.scan(a), FileTree.scan(b), FileTree.CONTENT_AND_METADATA)).isEmpty();
+ * }</pre>
  */
 public final class FileTree {
   /** What a comparison looks at. */
   public enum Aspect { TYPE, MODE, OWNER, SIZE, CONTENT, LINK_TARGET, DEVICE, XATTRS, MTIME, HARDLINKS }
+
+  /**
+   * Every aspect: what a copy or a layer round trip keeps. The inode number is no aspect (only the
+   * same file has it); {@link Entry} equality includes it, for "this tree was not touched".
+   */
+  public static final Set<Aspect> CONTENT_AND_METADATA =
+      java.util.Collections.unmodifiableSet(java.util.EnumSet.allOf(Aspect.class));
 
   /** File types, from {@code st_mode & S_IFMT}. */
   public enum Type { DIRECTORY, FILE, SYMLINK, FIFO, CHAR_DEVICE, BLOCK_DEVICE, SOCKET }
@@ -47,7 +61,8 @@ public final class FileTree {
    */
   public record Entry(
       String path, Type type, int mode, int uid, int gid, long size, String sha256, String linkTarget,
-      long rdev, SortedMap<String, String> xattrs, FileTime mtime, int nlink, String hardlinkGroup) {}
+      long rdev, SortedMap<String, String> xattrs, FileTime mtime, int nlink, String hardlinkGroup,
+      long inode) {}
 
   /** Xattrs that are the mechanism of a tool or a filesystem, not content of the tree. */
   public static final Predicate<String> IGNORED_XATTRS =
@@ -62,6 +77,7 @@ public final class FileTree {
     this.entries = entries;
   }
 
+  /** The directory this tree was read from. */
   public Path root() {
     return root;
   }
@@ -109,9 +125,19 @@ public final class FileTree {
           type == Type.SYMLINK ? Files.readSymbolicLink(p).toString() : null,
           type == Type.CHAR_DEVICE || type == Type.BLOCK_DEVICE ? (long) st.get("rdev") : 0,
           xattrs.getOrDefault(rel, new TreeMap<>()),
-          (FileTime) st.get("lastModifiedTime"), nlink, group));
+          (FileTime) st.get("lastModifiedTime"), nlink, group, (long) st.get("ino")));
     }
     return new FileTree(root, entries);
+  }
+
+  /**
+   * This tree without its root entry ("."): for comparing what is inside two directories whose
+   * own mode or owner belong to where they were made.
+   */
+  public FileTree belowRoot() {
+    SortedMap<String, Entry> inside = new TreeMap<>(entries);
+    inside.remove(".");
+    return new FileTree(root, inside);
   }
 
   /**
@@ -148,6 +174,15 @@ public final class FileTree {
       }
     }
     return out;
+  }
+
+  /**
+   * Every difference of what is inside {@code actual} from what is inside {@code expected}, in
+   * every aspect ({@link #CONTENT_AND_METADATA}): the check of a copy or a round trip. The two roots themselves
+   * are not compared (they belong to where each tree was put).
+   */
+  public static List<String> differences(Path expected, Path actual) throws IOException {
+    return differences(scan(expected).belowRoot(), scan(actual).belowRoot(), CONTENT_AND_METADATA);
   }
 
   private static Object aspect(Entry e, Aspect aspect) {
@@ -199,8 +234,8 @@ public final class FileTree {
    * and lists only files that have attributes.
    */
   private static Map<String, SortedMap<String, String>> xattrs(Path root) throws IOException {
-    Commands.require("getfattr", "attr");
-    String out = Commands.run(root, "getfattr", "-R", "-d", "-m", "-", "-h", "-e", "hex", "--absolute-names", root.toString());
+    Capabilities.requireTool("getfattr", "attr");
+    String out = Command.run(root, "getfattr", "-R", "-d", "-m", "-", "-h", "-e", "hex", "--absolute-names", root.toString());
     Map<String, SortedMap<String, String>> result = new HashMap<>();
     SortedMap<String, String> current = null;
     for (String line : out.split("\n")) {

@@ -1,8 +1,7 @@
-package dev.strata.distribution.testing;
+package dev.strata.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.strata.core.testing.Tools;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -41,10 +40,9 @@ final class TokenServer implements AutoCloseable {
   TokenServer(Path dir, String user, String password) throws Exception {
     this.user = user;
     this.password = password;
-    Tools.require("openssl");
-    Tools.run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "2", "-subj", "/CN=strata-test-token");
-    Tools.run(dir, "openssl", "pkcs8", "-topk8", "-nocrypt", "-in", "key.pem", "-outform", "DER", "-out", "key.der");
-    Tools.run(dir, "openssl", "x509", "-in", "cert.pem", "-outform", "DER", "-out", "cert.der");
+    PeerTool.OPENSSL.run(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "2", "-subj", "/CN=strata-test-token");
+    PeerTool.OPENSSL.run(dir, "pkcs8", "-topk8", "-nocrypt", "-in", "key.pem", "-outform", "DER", "-out", "key.der");
+    PeerTool.OPENSSL.run(dir, "x509", "-in", "cert.pem", "-outform", "DER", "-out", "cert.der");
     key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(dir.resolve("key.der"))));
     certBase64 = Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve("cert.der")));
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

@@ -1,5 +1,8 @@
 package dev.strata.overlay.changeset;
 
+import dev.strata.testkit.FileTree;
+import dev.strata.testkit.Capabilities;
+import dev.strata.testkit.Xattrs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +15,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -22,15 +24,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
+ * Part of {@link ChangesetContract}: hostile entries.
  * Breakouts and tricky layers (containerd's, moby's and umoci's test cases and extraction CVEs):
  * each either applies safely inside the root or is refused with a typed error naming the entry,
  * and a sentinel directory beside the root never changes.
  */
-class LayerApplierHostileTest {
+abstract class HostileEntryChecks {
+  /** The applier under test. */
+  abstract LayerApplier applier();
+
   @TempDir Path base;
   Path root;
   Path outside;
-  Map<String, String> before;
+  FileTree before;
 
   @BeforeEach
   void sentinel() throws IOException {
@@ -39,12 +45,12 @@ class LayerApplierHostileTest {
     Files.createDirectories(outside.resolve("sub"));
     Files.writeString(outside.resolve("victim"), "original");
     Files.writeString(outside.resolve("sub/deep"), "deep");
-    before = Trees.snapshot(outside);
+    before = FileTree.scan(outside);
   }
 
   @AfterEach
   void outsideIsUnchanged() throws IOException {
-    assertThat(Trees.snapshot(outside)).isEqualTo(before);
+    assertThat(FileTree.scan(outside).entries()).isEqualTo(before.entries());
     try (var list = Files.list(base)) {
       assertThat(list.map(p -> p.getFileName().toString()).sorted().toList())
           .containsExactly("outside", "root");
@@ -52,7 +58,7 @@ class LayerApplierHostileTest {
   }
 
   private ApplyResult apply(byte[] tar) throws IOException {
-    return LayerApplier.create().apply(new ByteArrayInputStream(tar), root, ApplyOptions.defaults());
+    return applier().apply(new ByteArrayInputStream(tar), root, ApplyOptions.defaults());
   }
 
   private String abs() {
@@ -290,7 +296,7 @@ class LayerApplierHostileTest {
     e.addPaxHeader("SCHILY.xattr.trusted.overlay.redirect", "/etc");
     e.addPaxHeader("SCHILY.xattr.user.overlay.opaque", "y");
     apply(new TarBuilder().add(e, new byte[0]).build());
-    assertThat(Trees.xattrs(root.resolve("d"))).doesNotContain("overlay");
+    assertThat(Xattrs.dump(root.resolve("d"))).doesNotContain("overlay");
   }
 
   @Test
@@ -369,7 +375,7 @@ class LayerApplierHostileTest {
 
   @Test
   void apply_largestDeviceNumbersTheKernelHolds_areKept() throws IOException {
-    Trees.requireRoot("mknod of a device needs CAP_MKNOD");
+    Capabilities.requireRoot("mknod of a device needs CAP_MKNOD");
     apply(deviceWithBase256Numbers(4095, (1 << 20) - 1));
     Object rdev = Files.getAttribute(root.resolve("dev/x/mem"), "unix:rdev", LinkOption.NOFOLLOW_LINKS);
     long r = (Long) rdev;
@@ -390,7 +396,7 @@ class LayerApplierHostileTest {
     assertThat(gz.size()).isLessThan(64 * 1024);
     for (byte[] bomb : List.of(gz.toByteArray(), zst)) {
       assertThatThrownBy(
-              () -> LayerApplier.create().apply(new ByteArrayInputStream(bomb), root, ApplyOptions.defaults().withSizeLimit(1 << 20)))
+              () -> applier().apply(new ByteArrayInputStream(bomb), root, ApplyOptions.defaults().withSizeLimit(1 << 20)))
           .isInstanceOf(dev.strata.core.error.DecompressionLimitException.class)
           .hasMessageContaining("more than 1048576 bytes");
     }
@@ -403,7 +409,7 @@ class LayerApplierHostileTest {
     try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
       out.write(tar);
     }
-    LayerApplier.create().apply(new ByteArrayInputStream(gz.toByteArray()), root, ApplyOptions.defaults().withSizeLimit(tar.length));
+    applier().apply(new ByteArrayInputStream(gz.toByteArray()), root, ApplyOptions.defaults().withSizeLimit(tar.length));
     assertThat(root.resolve("small")).hasContent("data");
   }
 }

@@ -1,6 +1,5 @@
-package dev.strata.distribution.testing;
+package dev.strata.testkit;
 
-import dev.strata.core.testing.Tools;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -19,9 +18,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A real CNCF Distribution registry ({@code /usr/bin/docker-registry} from Debian) on 127.0.0.1, a
  * free port and a temporary storage directory, for one test class. Register it as a static field
- * with {@code @RegisterExtension}. Missing the binary, the class is skipped, or fails under CI.
+ * with {@code @RegisterExtension}; it starts before the class's tests and stops after them.
+ * Missing the binary, the class is skipped, or fails under CI.
+ *
+ * <pre>{@code
+ * @RegisterExtension static final DockerRegistry registry = DockerRegistry.open();
+ * ... "docker://" + registry.host() + "/team/app:v1"
+ * }</pre>
  */
-public final class RegistryServer implements BeforeAllCallback, AfterAllCallback {
+public final class DockerRegistry implements BeforeAllCallback, AfterAllCallback {
   private final String user;
   private final String password;
   private final boolean token;
@@ -30,28 +35,28 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
   private Process process;
   private int port;
 
-  private RegistryServer(String user, String password, boolean token) {
+  private DockerRegistry(String user, String password, boolean token) {
     this.user = user;
     this.password = password;
     this.token = token;
   }
 
   /** An open registry: anyone may pull and push. */
-  public static RegistryServer open() {
-    return new RegistryServer("", "", false);
+  public static DockerRegistry open() {
+    return new DockerRegistry("", "", false);
   }
 
   /** A registry with basic auth for one user (htpasswd, bcrypt). */
-  public static RegistryServer withUser(String user, String password) {
-    return new RegistryServer(user, password, false);
+  public static DockerRegistry withUser(String user, String password) {
+    return new DockerRegistry(user, password, false);
   }
 
   /**
    * A registry with {@code auth: token}: a token server of the test's own (JDK HttpServer, RS256
    * JWTs from an openssl key pair) issues tokens to one user.
    */
-  public static RegistryServer withTokenAuth(String user, String password) {
-    return new RegistryServer(user, password, true);
+  public static DockerRegistry withTokenAuth(String user, String password) {
+    return new DockerRegistry(user, password, true);
   }
 
   /** How many tokens the token server has issued. */
@@ -69,9 +74,10 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
     return port;
   }
 
+  /** Starts the registry on a free port and waits until it answers {@code /v2/}. */
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    Tools.require("docker-registry");
+    PeerTool.DOCKER_REGISTRY.require();
     dir = Files.createTempDirectory("strata-registry-");
     port = freePort();
     StringBuilder config = new StringBuilder();
@@ -83,8 +89,7 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
       config.append("auth:\n  token:\n    realm: ").append(tokens.realm()).append("\n    service: ").append(TokenServer.SERVICE)
           .append("\n    issuer: ").append(TokenServer.ISSUER).append("\n    rootcertbundle: ").append(dir.resolve("cert.pem")).append("\n");
     } else if (!user.isEmpty()) {
-      Tools.require("htpasswd");
-      String line = Tools.text(dir, "htpasswd", "-Bbn", user, password).strip();
+      String line = PeerTool.HTPASSWD.run(dir, "-Bbn", user, password).strip();
       Files.writeString(dir.resolve("htpasswd"), line + "\n");
       config.append("auth:\n  htpasswd:\n    realm: strata-test\n    path: ").append(dir.resolve("htpasswd")).append("\n");
     }
@@ -120,6 +125,7 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
     throw new IllegalStateException("docker-registry did not answer on " + host());
   }
 
+  /** Stops the registry and removes its storage. */
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
     if (process != null) {

@@ -1,4 +1,4 @@
-package dev.strata.core.testing;
+package dev.strata.testkit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A second JVM running a test main class on this JVM's class path, for tests that need another
  * process on the same store: concurrent writers, kill -9 mid-ingest. It reports progress by
- * printing lines, which {@link #awaitLine} reads.
+ * printing lines, which {@link #awaitLine} reads. The child gets the JVM flags strata needs
+ * (the parent pom's {@code strata.jvm.opens}: lmdbjava's opens, native access).
  */
 public final class ChildJvm implements AutoCloseable {
   private static final List<String> FLAGS =
@@ -44,6 +45,11 @@ public final class ChildJvm implements AutoCloseable {
     return new ChildJvm(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
   }
 
+  /** The child process, for a test that reads its stdout itself or waits for its exit status. */
+  public Process process() {
+    return process;
+  }
+
   /** Reads lines until one starts with {@code prefix} and returns it. */
   public String awaitLine(String prefix) throws IOException {
     String line;
@@ -71,6 +77,7 @@ public final class ChildJvm implements AutoCloseable {
     }
   }
 
+  /** Kills the child when it still runs. */
   @Override
   public void close() throws InterruptedException {
     if (process.isAlive()) {
