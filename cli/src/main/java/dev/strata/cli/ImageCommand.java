@@ -197,10 +197,10 @@ final class ImageCommand {
     @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "oci-layout, oci-archive, docker-archive or rootfs-tar.")
     String format;
 
-    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "docker-archive, rootfs-tar: the manifest to take from an index.")
+    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "docker-archive, rootfs-tar: manifest to take from an index.")
     String platform;
 
-    @Option(names = "--snapshotter", description = "rootfs-tar: the backend to unpack into and read from (default: overlay).")
+    @Option(names = "--snapshotter", description = "rootfs-tar: backend to read (default: overlay).")
     String snapshotter = dev.strata.snapshot.Snapshotters.DEFAULT;
 
     @Override

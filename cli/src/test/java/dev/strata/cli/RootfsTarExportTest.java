@@ -6,10 +6,11 @@ import dev.strata.core.Storage;
 import dev.strata.core.StorageConfig;
 import dev.strata.core.transfer.ImageImporter;
 import dev.strata.core.transfer.ImportOptions;
-import dev.strata.snapshot.testing.Commands;
-import dev.strata.snapshot.testing.FileTree;
-import dev.strata.snapshot.testing.FileTree.Aspect;
 import dev.strata.snapshot.testing.TestImages;
+import dev.strata.testkit.Capabilities;
+import dev.strata.testkit.Command;
+import dev.strata.testkit.FileTree;
+import dev.strata.testkit.FileTree.Aspect;
 import dev.strata.snapshot.unpack.UnpackInteropTest;
 import dev.strata.snapshot.unpack.UnpackInteropTest.UmociImage;
 import java.io.IOException;
@@ -44,12 +45,13 @@ class RootfsTarExportTest {
 
   @BeforeAll
   static void buildImages() throws IOException {
-    RequiresRoot.check("extracting owners, devices and trusted xattrs with GNU tar");
-    Commands.require("tar", "tar");
+    Capabilities.requireRoot("extracting owners, devices and trusted xattrs with GNU tar");
+    Capabilities.requireTool("tar", "tar");
+    Capabilities.requireTool("umoci", "umoci");
     base = UnpackInteropTest.umociImage(images.resolve("base"),
-        r -> Commands.run(r, "cp", "-a", "--parents", "/etc", "/usr/share/base-files", "/usr/lib/os-release", "."),
+        r -> Command.run(r, "cp", "-a", "--parents", "/etc", "/usr/share/base-files", "/usr/lib/os-release", "."),
         r -> {
-          Commands.run(r, "rm", "-rf", "etc/apt", "etc/cron.daily");
+          Command.run(r, "rm", "-rf", "etc/apt", "etc/cron.daily");
           Files.writeString(r.resolve("etc/hostname"), "exported\n");
         });
     app = UnpackInteropTest.umociImage(images.resolve("app"), UnpackInteropTest::firstLayer, UnpackInteropTest::secondLayer);
@@ -63,7 +65,7 @@ class RootfsTarExportTest {
     Path index = layout.resolve("index.json");
     // TestImages names no tag; umoci finds images by org.opencontainers.image.ref.name
     Files.writeString(index, Files.readString(index).replaceFirst("}]}$", ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"t\"}}]}"));
-    Commands.run(at, "umoci", "unpack", "--image", layout + ":t", at.resolve("oracle").toString());
+    Command.run(at, "umoci", "unpack", "--image", layout + ":t", at.resolve("oracle").toString());
     return new UmociImage(layout, FileTree.scan(at.resolve("oracle/rootfs")));
   }
 
@@ -116,7 +118,7 @@ class RootfsTarExportTest {
     assertThat(second.status()).as(second.err()).isZero();
 
     assertThat(second.rawOut()).isEqualTo(Files.readAllBytes(first));
-    List<String> members = List.of(Commands.run(dir, "tar", "-tf", first.toString()).split("\n"));
+    List<String> members = List.of(Command.run(dir, "tar", "-tf", first.toString()).split("\n"));
     assertThat(members).first().isEqualTo("./");
     assertThat(members).noneMatch(m -> m.contains(".wh."));
     assertThat(members).isSortedAccordingTo(RootfsTarExportTest::directoryOrder);
@@ -134,7 +136,7 @@ class RootfsTarExportTest {
 
     CliRunner.Result forced = strata(store, "image", "export", NAME, target.toString(), "--format", "rootfs-tar", "--force");
     assertThat(forced.status()).as(forced.err()).isZero();
-    assertThat(Commands.run(dir, "tar", "-tf", target.toString())).contains("etc/passwd");
+    assertThat(Command.run(dir, "tar", "-tf", target.toString())).contains("etc/passwd");
     try (var left = Files.list(dir)) {
       assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".strata-export"));
     }
@@ -153,7 +155,7 @@ class RootfsTarExportTest {
     CliRunner.Result exported = strata(store, "image", "export", NAME, tar.toString(), "--format", "rootfs-tar");
     assertThat(exported.status()).as(exported.err()).isZero();
     Path out = Files.createDirectories(dir.resolve("extracted"));
-    Commands.run(dir, "tar", "--xattrs", "--xattrs-include=*", "--numeric-owner", "-p", "-xf", tar.toString(), "-C", out.toString());
+    Command.run(dir, "tar", "--xattrs", "--xattrs-include=*", "--numeric-owner", "-p", "-xf", tar.toString(), "-C", out.toString());
     return FileTree.scan(out);
   }
 

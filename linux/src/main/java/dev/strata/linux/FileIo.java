@@ -33,9 +33,12 @@ public final class FileIo {
 
   private static final Libc.Function READ = Libc.bind("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
   private static final Libc.Function PREAD = Libc.bind("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-  /** pread as a critical call that may read into heap segments; no errno (see {@link #pread}). */
-  private static final java.lang.invoke.MethodHandle PREAD_FAST =
-      java.util.Objects.requireNonNull(Libc.bindCritical("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG)));
+
+  /** pread as a critical call that may read into heap segments; no errno (see {@link #pread}). Linked on first use. */
+  private static final class PreadFast {
+    static final java.lang.invoke.MethodHandle HANDLE =
+        java.util.Objects.requireNonNull(Libc.bindCritical("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG)));
+  }
   private static final Libc.Function LSEEK = Libc.bind("lseek", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
   private static final Libc.Function IOCTL = Libc.bind("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT), 2);
   private static final Libc.Function COPY_FILE_RANGE =
@@ -65,7 +68,7 @@ public final class FileIo {
    */
   public static long pread(Fd fd, MemorySegment buf, long len, long offset, String subject) throws IOException {
     try {
-      long n = (long) PREAD_FAST.invokeExact(fd.fd(), buf, len, offset);
+      long n = (long) PreadFast.HANDLE.invokeExact(fd.fd(), buf, len, offset);
       if (n >= 0) {
         return n;
       }

@@ -24,19 +24,30 @@ final class Libc {
   private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
   private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-  /** A libc function bound with errno capture: its handle takes the call state first. */
+  /**
+   * A libc function bound with errno capture: its handle takes the call state first. The
+   * downcall handle is linked on first use, not when the binding class initializes: linking
+   * spins method-handle and stub classes (JFR and the class-load log of a FUSE mount server put
+   * seconds of a loaded machine's start-up there, for some 40 functions of which a process calls
+   * a handful). Two threads racing on the first call may both link; either handle is the same.
+   */
   static final class Function {
     private final String name;
-    private final @Nullable MethodHandle handle;
+    private final @Nullable MemorySegment symbol;
+    private final FunctionDescriptor descriptor;
+    private final Linker.Option[] options;
+    private volatile @Nullable MethodHandle handle;
 
-    private Function(String name, @Nullable MethodHandle handle) {
+    private Function(String name, @Nullable MemorySegment symbol, FunctionDescriptor descriptor, Linker.Option[] options) {
       this.name = name;
-      this.handle = handle;
+      this.symbol = symbol;
+      this.descriptor = descriptor;
+      this.options = options;
     }
 
     /** Whether this libc has the function. */
     boolean present() {
-      return handle != null;
+      return symbol != null;
     }
 
     /**
@@ -45,10 +56,16 @@ final class Libc {
      * @throws UnsupportedOperationException when this libc lacks the function
      */
     MethodHandle handle() {
-      if (handle == null) {
+      MethodHandle h = handle;
+      if (h != null) {
+        return h;
+      }
+      if (symbol == null) {
         throw new UnsupportedOperationException(name + " is not in this C library (a newer glibc has it)");
       }
-      return handle;
+      h = LINKER.downcallHandle(symbol, descriptor, options);
+      handle = h;
+      return h;
     }
   }
 
@@ -70,9 +87,7 @@ final class Libc {
     Linker.Option errno = Linker.Option.captureCallState("errno");
     Linker.Option[] options =
         firstVariadic < 0 ? new Linker.Option[] {errno} : new Linker.Option[] {errno, Linker.Option.firstVariadicArg(firstVariadic)};
-    MethodHandle handle =
-        LINKER.defaultLookup().find(name).map(symbol -> LINKER.downcallHandle(symbol, descriptor, options)).orElse(null);
-    return new Function(name, handle);
+    return new Function(name, LINKER.defaultLookup().find(name).orElse(null), descriptor, options);
   }
 
   /**
