@@ -49,7 +49,7 @@ final class PullCommand extends ImageCommand.Verb {
   @Option(names = "--lease", paramLabel = "ID", description = "Add what is pulled to this existing lease.")
   String lease;
 
-  @Option(names = "--unpack", description = "Unpack the image into snapshots, each layer as soon as it is in.")
+  @Option(names = "--unpack", description = "Unpack into snapshots while downloading.")
   boolean unpack;
 
   @Option(names = "--snapshotter", description = "Backend for --unpack: overlay (default) or native.")
