@@ -77,8 +77,10 @@ final class ImageCommand {
   }
 
   /**
-   * A meter per moving blob on a terminal, and a line per finished one ("Copying blob
-   * 0123456789ab done"); silent when stderr is no terminal.
+   * A meter per moving blob on a terminal (bytes of total, rate, ETA; "resumed at N" when it
+   * continues an earlier transfer), and a line per finished one: "Copying blob 0123456789ab done
+   * 1.0 MiB", "... exists" (nothing moved), "... mounted from REPO" (a cross-repository mount);
+   * silent when quiet or when stderr is no terminal.
    */
   static final class BlobProgress implements TransferListener {
     private final Progress progress;
@@ -91,13 +93,22 @@ final class ImageCommand {
 
     /** Meters that read "VERB ID ..." ("Copying blob", "Applying layer"). */
     BlobProgress(boolean quiet, String verb) {
-      this.progress = Progress.stderr(quiet);
+      this(Progress.stderr(quiet), verb);
+    }
+
+    /** Meters on {@code progress}; for tests. */
+    BlobProgress(Progress progress, String verb) {
+      this.progress = progress;
       this.verb = verb;
+    }
+
+    private String label(Descriptor blob) {
+      return verb + " " + ImageDetails.shortId(blob.digest());
     }
 
     @Override
     public void started(Descriptor blob) {
-      running.put(blob, progress.start(verb + " " + ImageDetails.shortId(blob.digest()), blob.size() == 0 ? -1 : blob.size()));
+      running.put(blob, progress.start(label(blob), blob.size() == 0 ? -1 : blob.size()));
     }
 
     @Override
@@ -109,11 +120,36 @@ final class ImageCommand {
     }
 
     @Override
+    public void resumed(Descriptor blob, long offset) {
+      Progress.Item item = running.get(blob);
+      if (item != null) {
+        item.resumedAt(offset);
+      }
+    }
+
+    @Override
+    public void mounted(Descriptor blob, String repository) {
+      // the item stays until finished, which then finds it done and adds nothing
+      Progress.Item item = running.get(blob);
+      if (item != null) {
+        item.done("mounted from " + repository);
+      }
+    }
+
+    @Override
     public void finished(Descriptor blob, boolean skipped) {
       Progress.Item item = running.remove(blob);
+      String outcome = skipped ? "exists" : "done  " + Output.bytes(blob.size());
       if (item != null) {
-        item.done(skipped ? "skipped: already exists" : "done  " + Output.bytes(blob.size()));
+        item.done(outcome);
+      } else if (skipped) {
+        progress.line(label(blob) + " " + outcome); // found present before it started
       }
+    }
+
+    /** The closing line of a transfer: {@code text}, such as what moved and what was there. */
+    void summary(String text) {
+      progress.line(text);
     }
   }
 

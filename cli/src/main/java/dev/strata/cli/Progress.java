@@ -60,6 +60,11 @@ final class Progress {
     return item;
   }
 
+  /** Prints {@code text} as a line of its own above the running meters (a summary). */
+  synchronized void line(String text) {
+    draw(text, true);
+  }
+
   /** Whether this board draws at all. */
   boolean enabled() {
     return enabled;
@@ -96,6 +101,8 @@ final class Progress {
     private final long total;
     private final long started;
     private long done;
+    private long base;
+    private String note = "";
     private boolean closed;
 
     private Item(String label, long total, long started) {
@@ -112,6 +119,19 @@ final class Progress {
       }
     }
 
+    /**
+     * Reports that this item continues at {@code offset} (an earlier transfer had that much): the
+     * line says so, and rate and ETA count only what moves from now on.
+     */
+    void resumedAt(long offset) {
+      synchronized (Progress.this) {
+        base = offset;
+        done = offset;
+        note = "  (resumed at " + Output.bytes(offset) + ")";
+        draw(null, true);
+      }
+    }
+
     /** Ends the meter, leaving {@code label outcome} (such as "done") as a line of its own. */
     void done(String outcome) {
       synchronized (Progress.this) {
@@ -120,7 +140,7 @@ final class Progress {
         }
         closed = true;
         running.remove(this);
-        draw(label + " " + outcome, true);
+        draw(label + " " + outcome + note, true);
       }
     }
 
@@ -140,7 +160,7 @@ final class Progress {
     /** {@code label  12.0 MiB / 40.0 MiB (30%)  4.0 MiB/s  ETA 7s}. */
     String line(long now) {
       double seconds = Math.max(now - started, 1) / 1e9;
-      double rate = done / seconds;
+      double rate = (done - base) / seconds;
       StringBuilder b = new StringBuilder(label).append("  ").append(Output.bytes(done));
       if (total >= 0) {
         b.append(" / ").append(Output.bytes(total)).append(String.format(" (%d%%)", total == 0 ? 100 : done * 100 / total));
@@ -149,7 +169,7 @@ final class Progress {
       if (total >= 0 && rate > 0 && done < total) {
         b.append("  ETA ").append(eta((long) Math.ceil((total - done) / rate)));
       }
-      return b.toString();
+      return b.append(note).toString();
     }
   }
 

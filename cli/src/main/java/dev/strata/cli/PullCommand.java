@@ -49,7 +49,7 @@ final class PullCommand extends ImageCommand.Verb {
   @Option(names = "--lease", paramLabel = "ID", description = "Add what is pulled to this existing lease.")
   String lease;
 
-  @Option(names = "--unpack", description = "Unpack the image into snapshots, each layer as soon as it is in.")
+  @Option(names = "--unpack", description = "Unpack into snapshots while downloading.")
   boolean unpack;
 
   @Option(names = "--snapshotter", description = "Backend for --unpack: overlay (default) or native.")
@@ -63,7 +63,7 @@ final class PullCommand extends ImageCommand.Verb {
   @Override
   void run(Storage storage) throws IOException {
     Reference reference = Reference.parse(ref);
-    BlobLines lines = new BlobLines(json);
+    ImageCommand.BlobProgress lines = new ImageCommand.BlobProgress(json);
     PullOptions options = PullOptions.defaults().withJobs(jobs).withListener(lines);
     if (allPlatforms) {
       options = options.withPlatforms(PlatformMatcher.all());
@@ -87,7 +87,7 @@ final class PullCommand extends ImageCommand.Verb {
     } else {
       result = pull(storage, reference, options);
     }
-    lines.summary(result.blobsFetched(), result.blobsPresent(), result.bytesFetched());
+    lines.summary(result.blobsFetched() + " blobs fetched (" + Output.bytes(result.bytesFetched()) + "), " + result.blobsPresent() + " already there");
     if (json) {
       ObjectNode node = Output.object();
       node.put("name", result.image().name());
@@ -122,6 +122,12 @@ final class PullCommand extends ImageCommand.Verb {
       public void progress(Descriptor blob, long done) {
         first.progress(blob, done);
         second.progress(blob, done);
+      }
+
+      @Override
+      public void resumed(Descriptor blob, long offset) {
+        first.resumed(blob, offset);
+        second.resumed(blob, offset);
       }
 
       @Override

@@ -38,9 +38,11 @@ final class PushCommand extends ImageCommand.Verb {
       throw new dev.strata.core.error.InvalidArgumentException(target.toString(), "push needs a tag in DEST-REF, got " + target);
     }
     PushResult result;
+    ImageCommand.BlobProgress progress = new ImageCommand.BlobProgress(false);
     try (ImageDestination destination = Registry.destination(target, registry.options())) {
-      result = new ImagePusher(storage).push(name, destination, target.tag().get(), jobs, new BlobLines(false));
+      result = new ImagePusher(storage).push(name, destination, target.tag().get(), jobs, progress);
     }
+    progress.summary(result.blobsPushed() + " pushed, " + result.blobsMounted() + " mounted, " + result.blobsPresent() + " already there");
     out().println(result.target().digest());
     out().flush();
   }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 /** The flags every registry verb shares: {@code --tls-verify} and {@code --creds}, as skopeo spells them. */
 final class RegistryFlags {
   @Option(names = "--tls-verify", arity = "1", paramLabel = "BOOL", defaultValue = "true",
-      description = "Verify the registry's TLS certificate (default true; CAs in /etc/containers/certs.d/HOST/). False also allows plain HTTP, as loopback does.")
+      description = "Verify TLS (default true; CAs from certs.d).")
   boolean tlsVerify = true;
 
   @Option(names = "--creds", paramLabel = "USER:PASS", description = "Credentials (default: auth files, then ~/.docker/config.json).")

@@ -2,6 +2,8 @@ package dev.strata.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strata.core.digest.Digest;
+import dev.strata.core.oci.Descriptor;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +60,47 @@ class ProgressTest {
     nanos.addAndGet(10_000_000L);
     item.update(3);
     assertThat(printed().length()).isEqualTo(before);
+  }
+
+  @Test
+  void aResumedItem_saysWhereItResumed_andCountsRateAndEtaFromThere() {
+    Progress progress = board(true);
+    Progress.Item blob = progress.start("Copying blob 0123456789ab", 4 << 20);
+    blob.resumedAt(2 << 20);
+    nanos.addAndGet(1_000_000_000L);
+    blob.update(3 << 20);
+    assertThat(printed()).contains("Copying blob 0123456789ab  3.0 MiB / 4.0 MiB (75%)  1.0 MiB/s  ETA 1s  (resumed at 2.0 MiB)");
+    blob.done("done");
+    assertThat(printed()).contains("Copying blob 0123456789ab done  (resumed at 2.0 MiB)\033[K\n");
+  }
+
+  @Test
+  void blobProgress_saysExistsMountedFromAndDone_andASummary() {
+    ImageCommand.BlobProgress blobs = new ImageCommand.BlobProgress(board(true), "Copying blob");
+    Descriptor present = blob("present");
+    Descriptor mounted = blob("mounted");
+    Descriptor moved = blob("moved");
+
+    blobs.finished(present, true); // a pull finds it in the store: it never starts
+    blobs.started(mounted);
+    blobs.mounted(mounted, "team/base");
+    blobs.finished(mounted, true);
+    blobs.started(moved);
+    blobs.progress(moved, moved.size());
+    blobs.finished(moved, false);
+    blobs.summary("1 blobs fetched (3 B), 2 already there");
+
+    assertThat(printed())
+        .contains("Copying blob " + ImageDetails.shortId(present.digest()) + " exists\033[K\n")
+        .contains("Copying blob " + ImageDetails.shortId(mounted.digest()) + " mounted from team/base\033[K\n")
+        .contains("Copying blob " + ImageDetails.shortId(moved.digest()) + " done  5 B\033[K\n")
+        .contains("1 blobs fetched (3 B), 2 already there\033[K\n");
+    assertThat(printed()).doesNotContain(ImageDetails.shortId(mounted.digest()) + " exists");
+  }
+
+  private static Descriptor blob(String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    return new Descriptor("application/octet-stream", Digest.sha256(bytes), 5);
   }
 
   @Test

@@ -62,9 +62,13 @@ class FaultTest {
   }
 
   private PullResult pull(RegistryOptions o) throws Exception {
+    return pull(o, dev.strata.core.transfer.TransferListener.NONE);
+  }
+
+  private PullResult pull(RegistryOptions o, dev.strata.core.transfer.TransferListener listener) throws Exception {
     Reference r = Reference.parse(ref);
     try (ImageSource source = Registry.source(r, o)) {
-      return new ImagePuller(storage).pull(source, r.toString(), PullOptions.defaults());
+      return new ImagePuller(storage).pull(source, r.toString(), PullOptions.defaults().withListener(listener));
     }
   }
 
@@ -110,15 +114,23 @@ class FaultTest {
   }
 
   @Test
-  void aConnectionDroppedMidBody_resumesWithARangeRequest() throws Exception {
+  void aConnectionDroppedMidBody_resumesWithARangeRequest_andTellsTheListenerWhere() throws Exception {
     proxy.inject(new Fault(Kind.DROP_AFTER, "blobs/" + layer(), 1, 0, Optional.empty(), 150_000));
+    List<Long> resumedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    PullResult r = pull(options);
+    PullResult r = pull(options, new dev.strata.core.transfer.TransferListener() {
+      @Override
+      public void resumed(dev.strata.core.oci.Descriptor blob, long offset) {
+        resumedAt.add(offset);
+      }
+    });
 
     assertThat(r.image().target().digest()).isEqualTo(image.root());
     List<FaultProxy.Seen> gets = proxy.requests().stream().filter(s -> s.path().endsWith(layer().toString()) && s.method().equals("GET")).toList();
     assertThat(gets).hasSize(2);
     assertThat(gets.get(1).range()).hasValueSatisfying(v -> assertThat(v).startsWith("bytes=").doesNotStartWith("bytes=0-"));
+    assertThat(resumedAt).hasSize(1);
+    assertThat(gets.get(1).range()).hasValue("bytes=" + resumedAt.getFirst() + "-");
   }
 
   @Test

@@ -97,13 +97,20 @@ class SkopeoInteropTest {
 
     Reference dest = Reference.parse(registry.host() + "/interop/copy:v2");
     PushResult pushed;
+    List<String> mountedFrom = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (ImageDestination d = Registry.destination(dest, options)) {
-      pushed = new ImagePusher(storage).push(registry.host() + "/interop/src:v1", d, "v2", 3, dev.strata.core.transfer.TransferListener.NONE);
+      pushed = new ImagePusher(storage).push(registry.host() + "/interop/src:v1", d, "v2", 3, new dev.strata.core.transfer.TransferListener() {
+        @Override
+        public void mounted(dev.strata.core.oci.Descriptor blob, String repository) {
+          mountedFrom.add(repository);
+        }
+      });
     }
 
     assertThat(pushed.target().digest()).isEqualTo(image.root());
     assertThat(skopeoDigest(dest.toString())).isEqualTo(image.root().toString());
     assertThat(pushed.blobsMounted()).as("layers mounted from interop/src, config too").isEqualTo(3);
+    assertThat(mountedFrom).containsExactly("interop/src", "interop/src", "interop/src");
     Skopeo.run(dir, "--insecure-policy", "copy", "--src-tls-verify=false", "docker://" + dest, "oci:" + dir.resolve("back") + ":v2");
     assertThat(Skopeo.text(dir, "inspect", "--raw", "oci:" + dir.resolve("back") + ":v2"))
         .isEqualTo(new String(storage.content().open(image.root()).readAllBytes()));

@@ -18,6 +18,18 @@ public interface TransferListener {
   /** {@code done} bytes of {@code blob} have moved. */
   default void progress(Descriptor blob, long done) {}
 
+  /**
+   * {@code blob} continues from byte {@code offset}, where an earlier transfer of it stopped (a
+   * pull's range request, a push's resumed upload); progress goes on from there.
+   */
+  default void resumed(Descriptor blob, long offset) {}
+
+  /**
+   * {@code blob} did not move: the destination mounted it from its {@code repository} (a registry's
+   * cross-repository mount). {@link #finished} follows, skipped.
+   */
+  default void mounted(Descriptor blob, String repository) {}
+
   /** {@code blob} is done; {@code skipped} when the store already had it and nothing moved. */
   default void finished(Descriptor blob, boolean skipped) {}
 

@@ -115,6 +115,9 @@ final class BlobFetcher {
     int failures = 0;
     while (writer.offset() < blob.size()) {
       long offset = writer.offset();
+      if (offset > 0) {
+        listener.resumed(blob, offset);
+      }
       try (BlobStream s = source.blob(blob, offset)) {
         InputStream in = s.in();
         if (s.offset() < offset) {

@@ -98,6 +98,7 @@ public final class PushJob {
     Optional<String> from = destination.mount(b, content.info(b.digest()).labels());
     if (from.isPresent()) {
       mounted.incrementAndGet();
+      listener.mounted(b, from.get());
       listener.finished(b, true);
       return;
     }
@@ -107,6 +108,9 @@ public final class PushJob {
   }
 
   private InputStream open(Descriptor b, long offset) throws IOException {
+    if (offset > 0) {
+      listener.resumed(b, offset);
+    }
     BlobReader reader = content.reader(b.digest());
     InputStream in = reader.stream(offset, reader.size() - offset);
     InputStream closingReader =
