@@ -55,6 +55,7 @@ final class Libc {
      *
      * @throws UnsupportedOperationException when this libc lacks the function
      */
+    @SuppressWarnings("restricted") // the one place libc functions are linked; callers need native access
     MethodHandle handle() {
       MethodHandle h = handle;
       if (h != null) {
@@ -82,7 +83,6 @@ final class Libc {
   }
 
   /** Binds the variadic {@code name}, whose variadic arguments start at {@code firstVariadic}. */
-  @SuppressWarnings("restricted") // the one place libc functions are bound; callers need native access
   static Function bind(String name, FunctionDescriptor descriptor, int firstVariadic) {
     Linker.Option errno = Linker.Option.captureCallState("errno");
     Linker.Option[] options =
@@ -95,7 +95,7 @@ final class Libc {
    * caller repeats a failed call through a {@link #bind capturing} handle to learn its errno); the
    * handle takes the C arguments only. Absent ({@code null}) when this libc lacks it.
    */
-  @SuppressWarnings("restricted") // as above: the one place libc functions are bound
+  @SuppressWarnings("restricted") // as Function.handle: the one place libc functions are linked
   static @Nullable MethodHandle bindCritical(String name, FunctionDescriptor descriptor) {
     return LINKER.defaultLookup().find(name).map(symbol -> LINKER.downcallHandle(symbol, descriptor, Linker.Option.critical(true))).orElse(null);
   }
