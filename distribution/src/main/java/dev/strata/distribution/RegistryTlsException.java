@@ -6,6 +6,8 @@ package dev.strata.distribution;
  * registry, the problem, the certificate directories that were read, and what to do.
  */
 public class RegistryTlsException extends RegistryException {
+  private static final long serialVersionUID = 1L;
+
   /** Creates the error with the TLS failure as its cause. */
   public RegistryTlsException(String registry, String repository, String message, Throwable cause) {
     super(registry, repository, message, cause);
