@@ -25,5 +25,6 @@ module dev.strata.core {
   // snapshot backends (which keep their rows beside content) and the collector, fsck and du.
   exports dev.strata.core.spi to
       dev.strata.snapshot,
-      dev.strata.gc;
+      dev.strata.gc,
+      dev.strata.fuse;
 }

@@ -31,7 +31,7 @@ final class CommitCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "NEW-NAME", description = "Name of the new image.")
   String name;
 
-  @Option(names = "--snapshotter", description = "Backend: overlay (default) or native.")
+  @Option(names = "--snapshotter", description = "Backend: overlay (default), native or fuse.")
   String snapshotter = Snapshotters.DEFAULT;
 
   @Mixin LayerWriting writing;

@@ -48,7 +48,7 @@ final class PullCommand extends ImageCommand.Verb {
   @Option(names = "--unpack", description = "Unpack the image into snapshots once it is pulled.")
   boolean unpack;
 
-  @Option(names = "--snapshotter", description = "Backend for --unpack: overlay (default) or native.")
+  @Option(names = "--snapshotter", description = "Backend for --unpack: overlay (default), native or fuse.")
   String snapshotter = Snapshotters.DEFAULT;
 
   @Option(names = "--json", description = "Print the result as JSON.")
