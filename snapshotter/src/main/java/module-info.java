@@ -19,9 +19,11 @@ module dev.strata.snapshot {
   // The backend SPI: what the collector needs of each backend (its resources), and how backends
   // are found.
   exports dev.strata.snapshot.spi to
-      dev.strata.gc;
+      dev.strata.gc,
+      dev.strata.fuse;
 
   uses dev.strata.snapshot.spi.BackendProvider;
+  uses dev.strata.snapshot.spi.MountHelper;
 
   provides dev.strata.snapshot.spi.BackendProvider with
       dev.strata.snapshot.internal.OverlayfsProvider,

@@ -25,7 +25,8 @@ module dev.strata.core {
   // snapshot backends (which keep their rows beside content) and the collector, fsck and du.
   exports dev.strata.core.spi to
       dev.strata.snapshot,
-      dev.strata.gc;
+      dev.strata.gc,
+      dev.strata.fuse;
   // The one door for opening gzip / zstd / plain layer streams (ISA-L inflate where loaded).
   exports dev.strata.core.compress to
       dev.strata.overlay;

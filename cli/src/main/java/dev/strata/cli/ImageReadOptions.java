@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** The options of the mount-free reads ({@code image cat}, {@code image files}): which tree to open. */
 final class ImageReadOptions {
-  @Option(names = "--snapshotter", description = "Backend to read from: overlay (default) or native.")
+  @Option(names = "--snapshotter", description = "Backend to read from: overlay (default), native or fuse.")
   String snapshotter = Snapshotters.DEFAULT;
 
   @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Platform to read (default: this machine).")

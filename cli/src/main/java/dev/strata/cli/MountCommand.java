@@ -52,10 +52,10 @@ final class MountCommand implements Callable<Integer> {
   @Option(names = "--rw", description = "Writable: changes go to a new active snapshot.")
   boolean rw;
 
-  @Option(names = "--fuse", description = "Served by a FUSE mount server (no kernel overlayfs); with --rw it writes overlayfs' format.")
+  @Option(names = "--fuse", description = "Served by a FUSE mount server instead of kernel overlayfs.")
   boolean fuse;
 
-  @Option(names = "--snapshotter", description = "Backend: overlay (default) or native.")
+  @Option(names = "--snapshotter", description = "Backend: overlay (default), native or fuse.")
   String snapshotter = Snapshotters.DEFAULT;
 
   @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Platform of an image (default: this machine).")

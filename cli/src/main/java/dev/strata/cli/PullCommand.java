@@ -52,7 +52,7 @@ final class PullCommand extends ImageCommand.Verb {
   @Option(names = "--unpack", description = "Unpack into snapshots while downloading.")
   boolean unpack;
 
-  @Option(names = "--snapshotter", description = "Backend for --unpack: overlay (default) or native.")
+  @Option(names = "--snapshotter", description = "Backend for --unpack: overlay (default), native or fuse.")
   String snapshotter = Snapshotters.DEFAULT;
 
   @Option(names = "--json", description = "Print the result as JSON.")

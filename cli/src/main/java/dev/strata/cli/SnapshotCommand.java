@@ -42,7 +42,7 @@ final class SnapshotCommand {
 
   @Option(
       names = "--snapshotter",
-      description = "Backend: overlay (default) or native.",
+      description = "Backend: overlay (default), native or fuse.",
       scope = picocli.CommandLine.ScopeType.INHERIT)
   String snapshotter = Snapshotters.DEFAULT;
 

@@ -25,7 +25,7 @@ final class UnpackCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NAME", description = "Image name.")
   String name;
 
-  @Option(names = "--snapshotter", description = "Backend: overlay (default) or native.")
+  @Option(names = "--snapshotter", description = "Backend: overlay (default), native or fuse.")
   String snapshotter = Snapshotters.DEFAULT;
 
   @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Platform to unpack (default: this machine).")

@@ -9,9 +9,10 @@ import dev.strata.core.transfer.ImportOptions;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.Snapshotters;
 import dev.strata.snapshot.mount.Mounter;
-import dev.strata.snapshot.testing.Commands;
-import dev.strata.snapshot.testing.FileTree;
-import dev.strata.snapshot.testing.FileTree.Aspect;
+import dev.strata.testkit.Capabilities;
+import dev.strata.testkit.Command;
+import dev.strata.testkit.FileTree;
+import dev.strata.testkit.FileTree.Aspect;
 import dev.strata.snapshot.unpack.UnpackInteropTest;
 import dev.strata.snapshot.unpack.UnpackInteropTest.UmociImage;
 import java.io.IOException;
@@ -100,9 +101,9 @@ class FuseRwMountCommandTest {
 
   @BeforeAll
   static void buildRichImage() throws IOException {
-    RequiresRoot.check("mounting through FUSE and kernel overlayfs");
-    Commands.require("fusermount3", "fuse3");
-    Commands.require("setfattr", "attr");
+    Capabilities.requireRoot("mounting through FUSE and kernel overlayfs");
+    Capabilities.requireTool("fusermount3", "fuse3");
+    Capabilities.requireTool("setfattr", "attr");
     rich = UnpackInteropTest.umociImage(images, UnpackInteropTest::firstLayer, UnpackInteropTest::secondLayer);
   }
 
@@ -257,7 +258,7 @@ class FuseRwMountCommandTest {
   }
 
   private static boolean opaque(Path upperDir) throws IOException {
-    String out = Commands.run(upperDir.getParent(), "getfattr", "--absolute-names", "--only-values", "-n", "trusted.overlay.opaque", upperDir.toString());
+    String out = Command.run(upperDir.getParent(), "getfattr", "--absolute-names", "--only-values", "-n", "trusted.overlay.opaque", upperDir.toString());
     return out.strip().equals("y");
   }
 
@@ -285,7 +286,7 @@ class FuseRwMountCommandTest {
     ok("image", "export", image, layout.toString(), "--format", "oci-layout");
     Path bundle = dir.resolve("bundle-" + Integer.toHexString(image.hashCode()));
     String ref = Files.readString(layout.resolve("index.json")).contains("org.opencontainers.image.ref.name") ? refName(layout) : null;
-    Commands.run(dir, "umoci", "unpack", "--image", layout + (ref == null ? "" : ":" + ref), bundle.toString());
+    Command.run(dir, "umoci", "unpack", "--image", layout + (ref == null ? "" : ":" + ref), bundle.toString());
     return FileTree.scan(bundle.resolve("rootfs"));
   }
 

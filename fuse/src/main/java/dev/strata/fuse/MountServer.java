@@ -76,12 +76,17 @@ final class MountServer {
   /**
    * Read-only unless {@code writable}, with the kernel checking permissions from the modes the server reports; as root
    * other users may enter (they would see the image's own modes), without root only the mounting
-   * user may, as fusermount3 allows by default.
+   * user may, as fusermount3 allows by default, and the mount goes through fusermount3.
    */
   private static List<String> options(boolean writable) {
     List<String> options = new ArrayList<>(List.of(writable ? "rw" : "ro", "default_permissions", "fsname=strata", "subtype=strata"));
     if ("root".equals(System.getProperty("user.name"))) {
       options.add("allow_other");
+    } else {
+      // libfuse then mounts through fusermount3 straight away; otherwise it first opens /dev/fuse
+      // itself and, where that is 0600 (containers), fails without trying fusermount3. The
+      // fusermount3 it leaves waiting also unmounts the mount if this server dies.
+      options.add("auto_unmount");
     }
     return options;
   }

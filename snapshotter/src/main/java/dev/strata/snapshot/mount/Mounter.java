@@ -1,5 +1,7 @@
 package dev.strata.snapshot.mount;
 
+import dev.strata.snapshot.spi.MountHelper;
+import java.util.ServiceLoader;
 import dev.strata.core.error.FailedPreconditionException;
 import dev.strata.core.error.InvalidArgumentException;
 import dev.strata.linux.Errno;
@@ -48,10 +50,24 @@ public final class Mounter {
         switch (mount.type()) {
           case "bind" -> bind(mount, dir, target);
           case "overlay" -> overlay(mount, dir, target);
-          default -> throw new InvalidArgumentException(mount.type(), "unsupported mount type " + mount.type());
+          default -> helper(mount.type()).mount(mount, target);
         }
       }
     }
+  }
+
+  /**
+   * The {@link MountHelper} another module offers for mounts of {@code type} (the fuse module's
+   * {@code fuse.strata}), found through {@link ServiceLoader}.
+   *
+   * @throws InvalidArgumentException when no module offers one
+   */
+  private static MountHelper helper(String type) {
+    return ServiceLoader.load(MountHelper.class, Mounter.class.getClassLoader()).stream()
+        .map(ServiceLoader.Provider::get)
+        .filter(h -> h.type().equals(type))
+        .findFirst()
+        .orElseThrow(() -> new InvalidArgumentException(type, "unsupported mount type " + type));
   }
 
   /**

@@ -23,14 +23,19 @@ import java.util.stream.Collectors;
 final class OverlayfsBackend extends DirectorySnapshotter {
   private final boolean rootless;
 
-  private OverlayfsBackend(Storage storage) throws IOException {
-    super(storage, "overlay");
+  private OverlayfsBackend(Storage storage, String name) throws IOException {
+    super(storage, name);
     this.rootless = !"root".equals(System.getProperty("user.name"));
   }
 
   /** Opens the backend of {@code storage}. */
   static OverlayfsBackend open(Storage storage) throws IOException {
-    return new OverlayfsBackend(storage);
+    return new OverlayfsBackend(storage, "overlay");
+  }
+
+  /** Opens this layout under the backend name {@code name} (its own snapshots and metadata). */
+  static OverlayfsBackend open(Storage storage, String name) throws IOException {
+    return new OverlayfsBackend(storage, name);
   }
 
   @Override

@@ -29,4 +29,13 @@ public final class OverlayfsSnapshotter {
   public static Snapshotter open(Storage storage) throws IOException {
     return OverlayfsBackend.open(storage);
   }
+
+  /**
+   * Opens this layout and its mounts under another backend name: its own {@code
+   * snapshots/BACKEND} tree and metadata, for a backend that shows the same overlayfs-format
+   * layers another way (the {@code fuse} backend serves them through a FUSE mount server).
+   */
+  public static Snapshotter open(Storage storage, String backend) throws IOException {
+    return OverlayfsBackend.open(storage, backend);
+  }
 }

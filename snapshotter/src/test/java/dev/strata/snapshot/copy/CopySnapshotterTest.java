@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.strata.core.Storage;
 import dev.strata.snapshot.Mount;
 import dev.strata.snapshot.Snapshotter;
-import dev.strata.snapshot.SnapshotterContract;
+import dev.strata.snapshot.testing.SnapshotterContract;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
