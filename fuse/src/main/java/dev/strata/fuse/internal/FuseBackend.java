@@ -3,6 +3,7 @@ package dev.strata.fuse.internal;
 import dev.strata.core.Storage;
 import dev.strata.core.content.LabelFilter;
 import dev.strata.core.spi.ResourceOwner;
+import dev.strata.overlay.union.UnionView;
 import dev.strata.fuse.FuseMounts;
 import dev.strata.snapshot.Mount;
 import dev.strata.snapshot.SnapshotInfo;
@@ -156,5 +157,10 @@ final class FuseBackend implements SnapshotBackend {
   @Override
   public ResourceOwner resources() {
     return layout.resources();
+  }
+
+  @Override
+  public UnionView union(String key) throws IOException {
+    return layout.union(key);
   }
 }
