@@ -8,6 +8,8 @@ import dev.strata.core.error.FailedPreconditionException;
  * and the last lines of output).
  */
 public final class BuildStepException extends FailedPreconditionException {
+  private static final long serialVersionUID = 1L;
+
   private final int step;
   private final int line;
 

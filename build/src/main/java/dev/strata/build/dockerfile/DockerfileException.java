@@ -9,6 +9,8 @@ import dev.strata.core.error.InvalidArgumentException;
  * the file.
  */
 public class DockerfileException extends InvalidArgumentException {
+  private static final long serialVersionUID = 1L;
+
   private final String file;
   private final int line;
   private final String instruction;

@@ -8,6 +8,8 @@ import dev.strata.core.error.InvalidArgumentException;
  * DockerfileException} with the file and line; the subject is the word.
  */
 public class SubstitutionException extends InvalidArgumentException {
+  private static final long serialVersionUID = 1L;
+
   /** Creates the error about {@code word}. */
   public SubstitutionException(String word, String reason) {
     super(word, reason);

@@ -5,6 +5,8 @@ import java.util.List;
 
 /** A build target ({@code --target}) that names no stage of the Dockerfile. */
 public class UnknownStageException extends InvalidArgumentException {
+  private static final long serialVersionUID = 1L;
+
   /** Creates the error for {@code target} in {@code file}, whose stages are named {@code known}. */
   public UnknownStageException(String file, String target, List<String> known) {
     super(

@@ -150,7 +150,7 @@ final class FilesystemSteps {
       String cwd = config.path("WorkingDir").asText("");
       RunSpec spec = new RunSpec(root, argv, processEnv, cwd.isEmpty() ? "/" : cwd, user.user(), "strata-build", network);
       Path bundle = Files.createDirectory(session.newPath("bundle"));
-      try (MountPoints points = MountPoints.create(root, session.runtime.mountPoints())) {
+      try (MountPoints _ = MountPoints.create(root, session.runtime.mountPoints())) {
         session.runtime.run(spec, bundle, session.listener.out(), session.listener.err());
       } finally {
         deleteTree(bundle);

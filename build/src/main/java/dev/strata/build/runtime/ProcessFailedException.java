@@ -1,6 +1,7 @@
 package dev.strata.build.runtime;
 
 import dev.strata.core.error.FailedPreconditionException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -8,14 +9,16 @@ import java.util.List;
  * as shells report it).
  */
 public final class ProcessFailedException extends FailedPreconditionException {
+  private static final long serialVersionUID = 1L;
+
   private final int exitStatus;
-  private final List<String> lastLines;
+  private final ArrayList<String> lastLines; // ArrayList: an exception stays serializable
 
   /** The process {@code command} ended with {@code exitStatus}, having written {@code lastLines} last. */
   public ProcessFailedException(String command, int exitStatus, List<String> lastLines) {
     super(command, command + " exited with status " + exitStatus + tail(lastLines));
     this.exitStatus = exitStatus;
-    this.lastLines = List.copyOf(lastLines);
+    this.lastLines = new ArrayList<>(lastLines);
   }
 
   /** The exit status. */
@@ -25,7 +28,7 @@ public final class ProcessFailedException extends FailedPreconditionException {
 
   /** The last lines the process wrote to its output and error streams, oldest first. */
   public List<String> lastLines() {
-    return lastLines;
+    return java.util.Collections.unmodifiableList(lastLines);
   }
 
   private static String tail(List<String> lines) {
