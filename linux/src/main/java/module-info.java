@@ -4,6 +4,7 @@
  * Function &amp; Memory API. A leaf: depends on no other strata module, and is exported only to
  * strata's own modules (it is plumbing, not API).
  */
+@SuppressWarnings("module") // its qualified exports name strata modules built after this one
 module dev.strata.linux {
   requires static org.jspecify;
 

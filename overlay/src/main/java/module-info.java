@@ -2,6 +2,7 @@
  * strata's overlay module: layer changesets (apply a layer into a tree, diff two trees into a
  * layer) and the union view of a layer stack.
  */
+@SuppressWarnings("requires-automatic") // zstd-jni and commons-compress have no module descriptor
 module dev.strata.overlay {
   requires transitive dev.strata.core;
   requires dev.strata.linux;

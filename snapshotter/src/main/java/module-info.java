@@ -2,6 +2,7 @@
  * strata's snapshotter: copy-on-write layer stacks with containerd's semantics. Backends: native
  * (copies) and kernel overlayfs; one LMDB metastore shared with the content store.
  */
+@SuppressWarnings("module") // the SPI export names strata modules built after this one
 module dev.strata.snapshot {
   requires transitive dev.strata.core;
   requires dev.strata.linux;

@@ -2,6 +2,7 @@
  * strata's storage core: digests, the OCI model, the LMDB content store, image records, leases
  * and image import/export. Depends on no other strata module.
  */
+@SuppressWarnings({"module", "requires-automatic"}) // SPI exports name strata modules built later; lmdbjava, zstd-jni and commons-compress have no descriptor
 module dev.strata.core {
   requires dev.strata.linux;
   requires lmdbjava;
