@@ -9,6 +9,8 @@ module dev.strata.build {
   requires transitive dev.strata.core;
   requires transitive dev.strata.snapshot;
   requires com.fasterxml.jackson.databind;
+  requires java.net.http;
+  requires org.apache.commons.compress;
   requires static org.jspecify;
 
   exports dev.strata.build.dockerfile;

@@ -6,15 +6,20 @@ import dev.strata.core.Storage;
 import dev.strata.core.StorageConfig;
 import dev.strata.core.content.ReadOption;
 import dev.strata.core.digest.Digest;
+import dev.strata.core.transfer.ExportOptions;
+import dev.strata.core.transfer.ImageExporter;
+import dev.strata.core.transfer.ImageFormat;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.Snapshotters;
 import dev.strata.testkit.Capabilities;
+import dev.strata.testkit.Command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** A store with the tiny base image, a runc builder, and a context directory: what build tests share. */
 final class BuildFixture implements AutoCloseable {
@@ -55,6 +60,16 @@ final class BuildFixture implements AutoCloseable {
   /** The manifest of the image {@code result} made. */
   JsonNode manifest(BuildResult result) throws IOException {
     return json(result.manifest().digest());
+  }
+
+  /** The tree of image {@code name}: exported as an OCI layout under {@code dir} and unpacked by umoci. */
+  Path tree(String name, Path dir) throws IOException {
+    Path layout = Files.createTempDirectory(dir, "layout-").resolve("oci");
+    new ImageExporter(storage).export(List.of(name), layout, ImageFormat.OCI_LAYOUT, ExportOptions.defaults());
+    String ref = Files.readString(layout.resolve("index.json")).replaceAll("(?s).*\"org.opencontainers.image.ref.name\":\"([^\"]+)\".*", "$1");
+    Path bundle = Files.createTempDirectory(dir, "bundle-").resolve("b");
+    Command.run(dir, "umoci", "unpack", "--image", layout + ":" + ref, bundle.toString());
+    return bundle.resolve("rootfs");
   }
 
   JsonNode json(Digest digest) throws IOException {

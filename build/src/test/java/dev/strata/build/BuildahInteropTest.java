@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.build.testing.TinyImage;
-import dev.strata.core.transfer.ExportOptions;
-import dev.strata.core.transfer.ImageExporter;
-import dev.strata.core.transfer.ImageFormat;
 import dev.strata.testkit.Capabilities;
 import dev.strata.testkit.Command;
 import dev.strata.testkit.FileTree;
@@ -104,6 +101,35 @@ class BuildahInteropTest {
   }
 
   @Test
+  void addOfGzipPlainAndBzip2Tars_extractsThemAsBuildahDoes_keepingTheArchivesOwnersDespiteChown() throws IOException {
+    Path src = Files.createDirectories(dir.resolve("tar-src"));
+    Files.createDirectories(src.resolve("pkg/bin"));
+    Files.writeString(src.resolve("pkg/bin/tool"), "#!/bin/sh\n");
+    Files.writeString(src.resolve("pkg/readme"), "read me\n");
+    Files.createSymbolicLink(src.resolve("pkg/link"), Path.of("readme"));
+    Command.run(dir, "chmod", "0750", src.resolve("pkg/bin/tool").toString());
+    Command.run(dir, "tar", "-C", src.toString(), "--owner=1234", "--group=5678", "-czf", fx.context.resolve("a.tar.gz").toString(), "pkg");
+    Command.run(dir, "tar", "-C", src.toString(), "-cf", fx.context.resolve("b.tar").toString(), "pkg/readme");
+    Command.run(dir, "tar", "-C", src.toString(), "-cjf", fx.context.resolve("c.tar.bz2").toString(), "pkg");
+    fx.dockerfile("""
+        FROM tiny
+        RUN mkdir -p /opt/pkg && echo old > /opt/pkg/readme && echo kept > /opt/pkg/other
+        ADD a.tar.gz /opt/
+        ADD b.tar /plain
+        ADD --chown=42:43 c.tar.bz2 /owned/
+        """);
+    fx.build(o -> o.withTags(List.of("added")));
+    buildah("build", "-q", "--network", "none", "-t", "added", fx.context.toString());
+    Path strataTree = strataTree("added");
+    assertThat(strataTree.resolve("opt/pkg/readme")).hasContent("read me");
+    assertThat(strataTree.resolve("opt/pkg/other")).hasContent("kept");
+    assertThat(strataTree.resolve("plain/pkg/readme")).hasContent("read me");
+    assertThat(Files.getAttribute(strataTree.resolve("opt/pkg/bin/tool"), "unix:uid")).isEqualTo(1234);
+    assertThat(Files.getAttribute(strataTree.resolve("owned/pkg/bin/tool"), "unix:uid")).isEqualTo(0);
+    assertThat(FileTree.differences(FileTree.scan(buildahTree("added")), FileTree.scan(strataTree), ASPECTS)).isEmpty();
+  }
+
+  @Test
   void copyWithDockerignoreChownAndChmod_givesBuildahsTree() throws IOException {
     Files.writeString(fx.context.resolve(".dockerignore"), "*.log\n!keep.log\n");
     Files.writeString(fx.context.resolve("drop.log"), "no");
@@ -124,12 +150,7 @@ class BuildahInteropTest {
   }
 
   private Path strataTree(String name) throws IOException {
-    Path layout = dir.resolve("strata-layout");
-    new ImageExporter(fx.storage).export(List.of(name), layout, ImageFormat.OCI_LAYOUT, ExportOptions.defaults());
-    String ref = Files.readString(layout.resolve("index.json")).replaceAll("(?s).*\"org.opencontainers.image.ref.name\":\"([^\"]+)\".*", "$1");
-    Path bundle = dir.resolve("strata-bundle");
-    Command.run(dir, "umoci", "unpack", "--image", layout + ":" + ref, bundle.toString());
-    return bundle.resolve("rootfs");
+    return fx.tree(name, dir);
   }
 
   private Path buildahTree(String name) throws IOException {

@@ -45,8 +45,9 @@ public sealed interface CopyEntry {
 
   /**
    * ADD of a local tar archive: extract {@code source} into the directory {@code destination}.
-   * The entries keep the archive's modes and owners unless {@code chown} / {@code chmod} were
-   * given (then {@link #owner()} and {@code mode} apply to every extracted entry).
+   * The entries keep the archive's modes and owners even when {@code chown} / {@code chmod} were
+   * given, as Docker's and buildah's ADD keep them (the destination directory, when created, is
+   * a {@link Directory} entry of its own with {@link #owner()}).
    */
   record Extract(
       String destination, Path source, Compression compression, Owner owner, boolean chown, Optional<Integer> mode)

@@ -29,8 +29,8 @@ import java.util.function.Predicate;
  * its {@code .dockerignore}, or with {@code --from} an earlier stage's or an image's tree, mounted
  * read-only as a view) into a {@link CopyPlan} with Docker's rules, against a view of the stage's
  * own tree (which destinations are directories, the users {@code --chown} names);
- * {@link PlanWriter} writes the plan into the step's snapshot. The plan's digest is the step's
- * cache key part.
+ * {@link PlanWriter} writes the plan into the step's snapshot. {@code ADD URL}s are fetched first
+ * ({@link Downloads}), so the plan's digest, the step's cache key part, covers their bytes.
  */
 final class CopySteps {
   private static final String NOP = "/bin/sh -c #(nop) ";
@@ -83,6 +83,7 @@ final class CopySteps {
       } else {
         plan = sources.plan(CopyRequest.of(expanded, cwd, p -> false, UserDatabase.EMPTY));
       }
+      plan = Downloads.fetch(plan, () -> session.newPath("download"), session.now());
       Digest digest = plan.digest();
       String kind = spec.sources().size() + spec.heredocs().size() > 1 ? "multi" : copiesADirectory(plan) ? "dir" : "file";
       String createdBy = NOP + expanded.keyword() + " " + kind + ":" + digest.encoded() + " in " + spec.destination() + " ";

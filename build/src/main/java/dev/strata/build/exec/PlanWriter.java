@@ -3,7 +3,6 @@ package dev.strata.build.exec;
 import dev.strata.build.context.CopyEntry;
 import dev.strata.build.context.CopyPlan;
 import dev.strata.build.context.Owner;
-import dev.strata.core.error.InvalidArgumentException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +16,8 @@ import java.util.List;
 /**
  * Writes a {@link CopyPlan} (the front end's resolution of one COPY or ADD) into a mounted tree:
  * each entry at its destination, resolved inside the tree ({@link ConfinedPaths}), replacing what
- * is there, with the entry's mode, owner and mtime. Directory mtimes are set last, after their
+ * is there, with the entry's mode, owner and mtime; an archive extracted ({@link ArchiveExtractor}).
+ * Downloads must have been fetched into files first ({@link Downloads}). Directory mtimes are set last, after their
  * contents are written.
  */
 final class PlanWriter {
@@ -59,8 +59,8 @@ final class PlanWriter {
           Files.setAttribute(p, "unix:uid", s.owner().uid(), LinkOption.NOFOLLOW_LINKS);
           Files.setAttribute(p, "unix:gid", s.owner().gid(), LinkOption.NOFOLLOW_LINKS);
         }
-        case CopyEntry.Extract x -> throw new InvalidArgumentException(dest, "ADD of a local tar (" + x.source().getFileName() + ") is not supported by strata build yet");
-        case CopyEntry.Download d -> throw new InvalidArgumentException(d.url().toString(), "ADD of a URL is not supported by strata build yet: " + d.url());
+        case CopyEntry.Extract x -> ArchiveExtractor.extract(root, x);
+        case CopyEntry.Download d -> throw new IllegalStateException("ADD " + d.url() + " must be fetched (Downloads) before the plan is written");
       }
     }
     for (Runnable t : times.reversed()) {
