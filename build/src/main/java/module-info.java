@@ -5,6 +5,7 @@
  * filesystem step committed as a layer, with a build cache the collector understands. Exports its
  * API packages only.
  */
+@SuppressWarnings("requires-automatic") // commons-compress (bzip2 for ADD) has no module descriptor
 module dev.strata.build {
   requires transitive dev.strata.core;
   requires transitive dev.strata.snapshot;
