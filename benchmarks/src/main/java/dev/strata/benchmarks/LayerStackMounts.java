@@ -95,7 +95,12 @@ final class LayerStackMounts {
       case STRATA -> {
         List<String> command = new ArrayList<>(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"));
+            "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        // the options MountServer gives the server; its cache when -Dstrata.fuse.aotCache names one
+        String cache = System.getProperty("strata.fuse.aotCache");
+        if (cache != null) {
+          command.add("-XX:AOTCache=" + cache);
+        }
         String jfr = System.getProperty("strata.bench.serverJfr");
         if (jfr != null) {
           command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");

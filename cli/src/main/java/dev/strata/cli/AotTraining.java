@@ -1,5 +1,8 @@
 package dev.strata.cli;
 
+import dev.strata.fuse.internal.Session;
+import dev.strata.overlay.union.UnionView;
+import dev.strata.overlay.union.WhiteoutFormat;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -7,7 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The training run of strata's ahead-of-time cache (JEP 483/514): {@code bin/strata} runs this
@@ -15,17 +21,25 @@ import java.util.HexFormat;
  * the classes it loaded and linked and the methods it profiled. It drives the common commands
  * through {@link Main#run} against a scratch store, as a user would: help and version, a layer
  * diff and apply, an image made from a directory, listed, inspected, exported, imported and
- * unpacked, and the store's reports. Their output is discarded and a failing step does not stop
+ * unpacked, and the store's reports. The FUSE mount server runs with other JVM options and far
+ * fewer classes, so it gets a cache of its own, trained by {@code --fuse} on one mount. Their output is discarded and a failing step does not stop
  * the others (a non-root user cannot unpack on overlay, for instance): the run only has to
  * load what those commands load.
  */
 public final class AotTraining {
   private AotTraining() {}
 
-  /** Trains in the empty or missing scratch directory {@code args[0]}, which it leaves behind. */
+  /**
+   * Trains in the empty or missing scratch directory {@code args[0]}, which it leaves behind;
+   * {@code --fuse SCRATCH_DIR} trains the mount server's cache: a FUSE mount only.
+   */
   public static void main(String[] args) throws IOException {
+    if (args.length == 2 && args[0].equals("--fuse")) {
+      fuseMount(Files.createDirectories(Path.of(args[1])));
+      return;
+    }
     if (args.length != 1) {
-      System.err.println("usage: AotTraining SCRATCH_DIR");
+      System.err.println("usage: AotTraining [--fuse] SCRATCH_DIR");
       System.exit(StrataCommand.EXIT_USAGE);
     }
     Path scratch = Files.createDirectories(Path.of(args[0]));
@@ -80,6 +94,39 @@ public final class AotTraining {
       Main.run(args);
     } catch (RuntimeException e) {
       // a step that cannot run here (no root, no overlayfs) still trained what it loaded
+    }
+  }
+
+  /**
+   * Serves a one-layer union on a scratch mount point as the mount server does, stats and reads
+   * it, and unmounts; skipped where FUSE is missing (no /dev/fuse, no fusermount3).
+   */
+  private static void fuseMount(Path scratch) {
+    try {
+      Path layer = Files.createDirectories(scratch.resolve("fuse/layer/etc"));
+      Files.writeString(layer.resolve("hostname"), "training\n");
+      Path mnt = Files.createDirectories(scratch.resolve("fuse/mnt"));
+      List<String> options = new ArrayList<>(List.of("ro", "default_permissions", "fsname=strata", "subtype=strata"));
+      options.add("root".equals(System.getProperty("user.name")) ? "allow_other" : "auto_unmount");
+      Thread server = Thread.ofPlatform().daemon().start(() -> {
+        try (UnionView view = UnionView.open(List.of(layer.getParent()), EnumSet.of(WhiteoutFormat.OVERLAYFS))) {
+          Session.serve(view, mnt, scratch, options, () -> {});
+        } catch (IOException | RuntimeException e) {
+          // no FUSE here: the training goes on without it
+        }
+      });
+      for (int i = 0; i < 500 && server.isAlive() && !Files.exists(mnt.resolve("etc/hostname")); i++) {
+        Thread.sleep(10);
+      }
+      if (server.isAlive()) {
+        Files.readAllBytes(mnt.resolve("etc/hostname"));
+        new ProcessBuilder("fusermount3", "-u", "-z", mnt.toString()).redirectErrorStream(true).start().waitFor();
+        server.join(5_000);
+      }
+    } catch (IOException | RuntimeException e) {
+      // a failed step still trained what it loaded
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

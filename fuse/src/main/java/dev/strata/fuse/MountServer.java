@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 final class MountServer {
   private MountServer() {}
 
-  private static final Duration POLL = Duration.ofMillis(20);
+  /** How often the parent checks for the mount: short, as each check is a read of mountinfo and a stat. */
+  private static final Duration POLL = Duration.ofMillis(2);
   /** How long a new server may take to answer on its mount point (a cold JVM on a busy machine). */
   private static final Duration READY_WITHIN = Duration.ofSeconds(60);
 
@@ -39,7 +40,8 @@ final class MountServer {
       command.add("/usr/bin/setsid");
     }
     command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-cp", classPath(), ServerMain.class.getName()));
+    command.addAll(jvmOptions(System.getProperty(AOT_CACHE_PROPERTY)));
+    command.addAll(List.of("-cp", classPath(), ServerMain.class.getName()));
     layers.upper().ifPresent(u -> command.addAll(List.of("--rw", u.upper().toString(), u.work().toString())));
     command.addAll(List.of(target.toString(), storeRoot.toString(), layers.formatArgument(), String.join(",", options(layers.writable()))));
     layers.layers().forEach(l -> command.add(l.toString()));
@@ -87,6 +89,28 @@ final class MountServer {
       // itself and, where that is 0600 (containers), fails without trying fusermount3. The
       // fusermount3 it leaves waiting also unmounts the mount if this server dies.
       options.add("auto_unmount");
+    }
+    return options;
+  }
+
+  /**
+   * The system property naming the mount server's ahead-of-time cache (JEP 483/514), which
+   * {@code bin/strata} trains on a FUSE mount with exactly the options {@link #jvmOptions} gives
+   * and the CLI jar as class path.
+   */
+  static final String AOT_CACHE_PROPERTY = "strata.fuse.aotCache";
+
+  /**
+   * The server JVM's options: native access, the serial collector and C1 only (a server's start
+   * is its mount-ready time, and C2's compiler threads took a core of the 2 it was measured on;
+   * docs/benchmarks.md, "Mount ready"), and the server's cache when {@code cache} names a file.
+   * The JVM checks that the cache fits the class path and options and, when it does not, runs
+   * without it (a warning in the server's log): a mismatch costs the cache, never the mount.
+   */
+  static List<String> jvmOptions(String cache) {
+    List<String> options = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    if (cache != null && Files.isReadable(Path.of(cache))) {
+      options.add("-XX:AOTCache=" + cache);
     }
     return options;
   }

@@ -112,6 +112,20 @@ class FuseMountsTest {
   }
 
   @Test
+  void aServerGivenACacheItCannotUse_mountsWithoutIt() throws IOException {
+    Path cache = Files.writeString(dir.resolve("not-a-cache.aot"), "not an AOT cache");
+    System.setProperty(MountServer.AOT_CACHE_PROPERTY, cache.toString());
+    try (Snapshotter snapshots = Snapshotters.open(storage, "overlay")) {
+      mount(snapshots);
+
+      assertThat(server().info().commandLine()).hasValueSatisfying(c -> assertThat(c).contains("-XX:AOTCache=" + cache));
+      assertThat(Files.readString(target.resolve("etc/motd"))).isEqualTo("hello\n");
+    } finally {
+      System.clearProperty(MountServer.AOT_CACHE_PROPERTY);
+    }
+  }
+
+  @Test
   void killingTheServerMidRead_givesReadersAnError_andUmountCleansUp() throws IOException {
     try (Snapshotter snapshots = Snapshotters.open(storage, "overlay")) {
       mount(snapshots);
