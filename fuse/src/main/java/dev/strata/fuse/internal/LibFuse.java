@@ -11,6 +11,8 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.nio.charset.Charset;
+import java.util.function.IntFunction;
 
 /**
  * libfuse3's low-level API (fuse_lowlevel.h, libfuse 3.14 on x86_64/aarch64 Linux) through the
@@ -99,6 +101,41 @@ final class LibFuse {
 
   private static MethodHandle fuse(String name, FunctionDescriptor descriptor) {
     return LINKER.downcallHandle(LIB.findOrThrow(name), descriptor);
+  }
+
+  /** One entry of a readdir reply: its name, inode number and {@code st_mode}. */
+  record Dirent(String name, long ino, int mode) {}
+
+  /**
+   * Replies to a readdir with the entries from {@code offset} on that fit in {@code size} bytes,
+   * of the {@code count} that {@code entry} gives by index; an entry's offset is its index + 1.
+   * Names are encoded with {@code charset}. Returns libfuse's result.
+   */
+  static int replyDirents(MemorySegment req, long size, long offset, int count, IntFunction<Dirent> entry, Charset charset, Arena arena)
+      throws Throwable {
+    MemorySegment buf = arena.allocate(Math.max(size, 1));
+    MemorySegment st = arena.allocate(STAT_SIZE);
+    long used = 0;
+    for (int i = (int) Math.min(offset, count); i < count; i++) {
+      Dirent e = entry.apply(i);
+      st.fill((byte) 0);
+      st.set(JAVA_LONG, 8, e.ino()); // st_ino
+      st.set(JAVA_INT, 24, e.mode()); // st_mode
+      MemorySegment name = arena.allocateFrom(e.name(), charset);
+      long need = (long) ADD_DIRENTRY.invokeExact(req, buf.asSlice(used), size - used, name, st, (long) i + 1);
+      if (need > size - used) {
+        break;
+      }
+      used += need;
+    }
+    return (int) REPLY_BUF.invokeExact(req, buf, used);
+  }
+
+  /** statvfs(3) of {@code path} into a new {@code struct statvfs} in {@code arena}; {@code null} when it fails. */
+  static @org.jspecify.annotations.Nullable MemorySegment statvfs(String path, Arena arena) throws Throwable {
+    MemorySegment st = arena.allocate(STATVFS_SIZE);
+    int rc = (int) STATVFS.invokeExact(arena.allocateFrom(path), st);
+    return rc == 0 ? st : null;
   }
 
   /** An upcall stub for {@code target}, alive as long as {@code arena}. */

@@ -230,22 +230,10 @@ final class UnionOps {
         error(req, EIO);
         return;
       }
-      MemorySegment buf = arena.allocate(Math.max(size, 1));
-      MemorySegment st = arena.allocate(LibFuse.STAT_SIZE);
-      long used = 0;
-      for (int i = (int) Math.min(offset, entries.size()); i < entries.size(); i++) {
+      LibFuse.replyDirents(req, size, offset, entries.size(), i -> {
         Entry e = entries.get(i);
-        st.fill((byte) 0);
-        st.set(JAVA_LONG, 8, e.attributes().ino());
-        st.set(JAVA_INT, 24, e.attributes().mode());
-        MemorySegment name = arena.allocateFrom(e.name(), StandardCharsets.UTF_8);
-        long need = (long) LibFuse.ADD_DIRENTRY.invokeExact(req, buf.asSlice(used), size - used, name, st, (long) i + 1);
-        if (need > size - used) {
-          break;
-        }
-        used += need;
-      }
-      int rc = (int) LibFuse.REPLY_BUF.invokeExact(req, buf, used);
+        return new LibFuse.Dirent(e.name(), e.attributes().ino(), e.attributes().mode());
+      }, StandardCharsets.UTF_8, arena);
     } catch (Throwable t) {
       error(req, t);
     }
@@ -259,9 +247,8 @@ final class UnionOps {
   /** The file system holding the store: its size, free space and inodes. */
   void statfs(MemorySegment req, long ino) {
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment st = arena.allocate(LibFuse.STATVFS_SIZE);
-      int rc = (int) LibFuse.STATVFS.invokeExact(arena.allocateFrom(statfsOf.toString()), st);
-      if (rc != 0) {
+      MemorySegment st = LibFuse.statvfs(statfsOf.toString(), arena);
+      if (st == null) {
         error(req, EIO);
         return;
       }

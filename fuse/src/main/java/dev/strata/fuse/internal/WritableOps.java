@@ -391,22 +391,10 @@ final class WritableOps {
       if (entries == null) {
         throw new LinuxException(Errno.EBADF, "readdir", "");
       }
-      MemorySegment buf = arena.allocate(Math.max(size, 1));
-      MemorySegment st = arena.allocate(LibFuse.STAT_SIZE);
-      long used = 0;
-      for (int i = (int) Math.min(offset, entries.size()); i < entries.size(); i++) {
+      LibFuse.replyDirents(req, size, offset, entries.size(), i -> {
         Listed e = entries.get(i);
-        st.fill((byte) 0);
-        st.set(JAVA_LONG, 8, e.ino());
-        st.set(JAVA_INT, 24, e.mode());
-        MemorySegment name = arena.allocateFrom(e.name(), StandardCharsets.ISO_8859_1);
-        long need = (long) LibFuse.ADD_DIRENTRY.invokeExact(req, buf.asSlice(used), size - used, name, st, (long) i + 1);
-        if (need > size - used) {
-          break;
-        }
-        used += need;
-      }
-      int rc = (int) LibFuse.REPLY_BUF.invokeExact(req, buf, used);
+        return new LibFuse.Dirent(e.name(), e.ino(), e.mode());
+      }, StandardCharsets.ISO_8859_1, arena); // names are byte strings here
     });
   }
 
@@ -417,12 +405,11 @@ final class WritableOps {
 
   void statfs(MemorySegment req, long ino) {
     reply(req, arena -> {
-      MemorySegment st = arena.allocate(LibFuse.STATVFS_SIZE);
-      int rc = (int) LibFuse.STATVFS.invokeExact(arena.allocateFrom(statfsOf.toString()), st);
-      if (rc != 0) {
+      MemorySegment st = LibFuse.statvfs(statfsOf.toString(), arena);
+      if (st == null) {
         throw new LinuxException(Errno.EIO, "statvfs", statfsOf.toString());
       }
-      rc = (int) LibFuse.REPLY_STATFS.invokeExact(req, st);
+      int rc = (int) LibFuse.REPLY_STATFS.invokeExact(req, st);
     });
   }
 
