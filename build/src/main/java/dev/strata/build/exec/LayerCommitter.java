@@ -13,7 +13,6 @@ import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.commit.SnapshotDiffer;
 import dev.strata.snapshot.mount.SnapshotMounter;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +42,7 @@ final class LayerCommitter {
     DiffResult diff;
     String ref = work.leaseId() + "-" + layer.key();
     try (ContentWriter writer = work.writer(ref)) {
-      diff = SnapshotDiffer.diff(snapshotter, layer.key(), new WriterStream(writer), options);
+      diff = SnapshotDiffer.diff(snapshotter, layer.key(), writer.asOutputStream(), options);
       if (diff.entries() == 0) {
         return Optional.empty(); // the writer aborts on close; close removes the snapshot
       }
@@ -68,24 +67,5 @@ final class LayerCommitter {
   /** The chain ID (image-spec config.md) of a layer {@code diffId} on {@code parent}. */
   static Digest chainId(Optional<String> parent, Digest diffId) {
     return parent.map(p -> Digest.sha256((p + " " + diffId).getBytes(StandardCharsets.UTF_8))).orElse(diffId);
-  }
-
-  /** A content writer seen as an output stream; closing it leaves the writer to its owner. */
-  private static final class WriterStream extends OutputStream {
-    private final ContentWriter writer;
-
-    WriterStream(ContentWriter writer) {
-      this.writer = writer;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      writer.write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      writer.write(b, off, len);
-    }
   }
 }

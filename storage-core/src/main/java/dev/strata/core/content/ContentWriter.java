@@ -5,6 +5,7 @@ import dev.strata.core.error.DigestMismatchException;
 import dev.strata.core.error.SizeMismatchException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.Map;
 
@@ -30,6 +31,26 @@ public interface ContentWriter extends AutoCloseable {
 
   /** Appends {@code len} bytes of {@code bytes} from {@code off}. */
   void write(byte[] bytes, int off, int len) throws IOException;
+
+  /**
+   * This writer as an {@link OutputStream} for producers that write to one (a layer differ, a
+   * compressor): every byte goes to {@link #write(byte[], int, int)}. Closing the stream does not
+   * close, commit or abort this writer; that stays with its owner.
+   */
+  default OutputStream asOutputStream() {
+    ContentWriter writer = this;
+    return new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        writer.write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        writer.write(b, off, len);
+      }
+    };
+  }
 
   /**
    * Appends everything {@code in} delivers until its end, streaming through a fixed buffer.
