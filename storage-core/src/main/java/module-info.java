@@ -2,10 +2,9 @@
  * strata's storage core: digests, the OCI model, the LMDB content store, image records, leases
  * and image import/export. Depends on no other strata module.
  */
-@SuppressWarnings({"module", "requires-automatic"}) // SPI exports name strata modules built later; lmdbjava, zstd-jni and commons-compress have no descriptor
+@SuppressWarnings({"module", "requires-automatic"}) // SPI exports name strata modules built later; zstd-jni and commons-compress have no descriptor
 module dev.strata.core {
   requires dev.strata.linux;
-  requires lmdbjava;
   requires org.bouncycastle.provider;
   // OciJson hands out Jackson trees: readers of the OCI model get the module with it
   requires transitive com.fasterxml.jackson.databind;

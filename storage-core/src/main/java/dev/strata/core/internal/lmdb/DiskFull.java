@@ -4,7 +4,6 @@ import dev.strata.linux.Errno;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.lmdbjava.LmdbNativeException;
 
 /**
  * A full disk said as the user's problem: "no space left on device writing PATH (store ROOT)",
@@ -21,8 +20,8 @@ public final class DiskFull {
   /** Whether {@code e}, or a cause of it, is a full disk (ENOSPC, in any of its spellings). */
   public static boolean isNoSpace(Throwable e, Path where) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof LmdbNativeException n
-          && (n.getResultCode() == Errno.ENOSPC || (n.getResultCode() == EIO && nearlyFull(where)))) {
+      if (t instanceof MdbException n
+          && (n.code() == Errno.ENOSPC || (n.code() == EIO && nearlyFull(where)))) {
         return true;
       }
       String m = t.getMessage();

@@ -1,6 +1,17 @@
 package dev.strata.core.internal.lmdb;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.strata.core.spi.Entry;
+import dev.strata.core.spi.Metadata;
+import dev.strata.core.spi.ReadTxn;
+import dev.strata.core.spi.WriteTxn;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,27 +20,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import dev.strata.core.spi.Entry;
-import dev.strata.core.spi.Metadata;
-import dev.strata.core.spi.ReadTxn;
-import dev.strata.core.spi.WriteTxn;
-import org.lmdbjava.ByteArrayProxy;
-import org.lmdbjava.CursorIterable;
-import org.lmdbjava.Dbi;
-import org.lmdbjava.DbiFlags;
-import org.lmdbjava.Env;
-import org.lmdbjava.EnvFlags;
-import org.lmdbjava.EnvInfo;
-import org.lmdbjava.KeyRange;
-import org.lmdbjava.LmdbException;
-import org.lmdbjava.Txn;
+import java.util.function.BiConsumer;
 
 /**
- * strata's only door to lmdbjava: one LMDB environment with named tables, transactions as
- * callbacks, and a map that grows by itself.
+ * strata's only door to LMDB: one environment with named tables, transactions as callbacks, and a
+ * map that grows by itself, on strata's own binding of liblmdb ({@link Mdb}, loaded by {@link
+ * NativeLibrary}). The files are LMDB 0.9's: a store written through lmdbjava opens unchanged.
  *
- * <p>lmdbjava's API changes between releases and its exceptions are unchecked and untyped for our
- * purposes, so nothing outside this package sees it: failures surface as {@link IOException}.
+ * <p>LMDB's error codes never leave this package: failures surface as {@link IOException} naming
+ * what failed (a full disk as {@link DiskFull} says it).
  *
  * <h2>Map growth</h2>
  *
@@ -44,16 +43,21 @@ public final class Lmdb implements Metadata, AutoCloseable {
   private static final long INITIAL_MAP_SIZE = 256L << 20;
   private static final int GROW_AT_PERCENT = 75;
   private static final int MAX_TABLES = 32;
+  private static final int MAX_READERS = 1024;
+  /** The data and lock files' mode; the directory is 0700 already (PrivateDirectories). */
+  private static final int FILE_MODE = 0600;
 
-  private final Env<byte[]> env;
+  private final MemorySegment env;
   private final Path directory;
+  private final long pageSize;
   private final ReentrantReadWriteLock resizeLock = new ReentrantReadWriteLock();
   private final Map<String, Table> tables = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  private Lmdb(Env<byte[]> env, Path directory) {
+  private Lmdb(MemorySegment env, Path directory, long pageSize) {
     this.env = env;
     this.directory = directory;
+    this.pageSize = pageSize;
   }
 
   /** Opens (creating when absent) the environment in {@code directory}. */
@@ -64,19 +68,30 @@ public final class Lmdb implements Metadata, AutoCloseable {
   /** Opens the environment with a given initial map size; tests use a small one to force growth. */
   public static Lmdb open(Path directory, long initialMapSize) throws IOException {
     Files.createDirectories(directory);
-    try {
-      Env<byte[]> env =
-          Env.create(ByteArrayProxy.PROXY_BA)
-              .setMapSize(initialMapSize)
-              .setMaxDbs(MAX_TABLES)
-              .setMaxReaders(1024)
-              // NOTLS: read transactions are not tied to the thread that began them.
-              .open(directory.toFile(), EnvFlags.MDB_NOTLS);
+    NativeLibrary.load(directory);
+    MemorySegment env = MemorySegment.NULL;
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment out = arena.allocate(JAVA_LONG);
+      Mdb.check((int) Mdb.ENV_CREATE.invokeExact(out), "mdb_env_create");
+      env = Mdb.pointer(out);
+      Mdb.check((int) Mdb.ENV_SET_MAPSIZE.invokeExact(env, initialMapSize), "mdb_env_set_mapsize");
+      Mdb.check((int) Mdb.ENV_SET_MAXDBS.invokeExact(env, MAX_TABLES), "mdb_env_set_maxdbs");
+      Mdb.check((int) Mdb.ENV_SET_MAXREADERS.invokeExact(env, MAX_READERS), "mdb_env_set_maxreaders");
+      MemorySegment path = arena.allocateFrom(directory.toString(), StandardCharsets.UTF_8);
+      // NOTLS: read transactions are not tied to the thread that began them.
+      Mdb.check((int) Mdb.ENV_OPEN.invokeExact(env, path, Mdb.MDB_NOTLS, FILE_MODE), "mdb_env_open");
       // Reader slots of processes that died (kill -9) are released here.
-      env.readerCheck();
-      return new Lmdb(env, directory);
-    } catch (LmdbException e) {
+      Mdb.check((int) Mdb.READER_CHECK.invokeExact(env, out), "mdb_reader_check");
+      MemorySegment stat = arena.allocate(Mdb.STAT_SIZE, 8);
+      Mdb.check((int) Mdb.ENV_STAT.invokeExact(env, stat), "mdb_env_stat");
+      return new Lmdb(env, directory, Integer.toUnsignedLong(stat.get(JAVA_INT, 0)));
+    } catch (MdbException e) {
+      if (!env.equals(MemorySegment.NULL)) {
+        closeEnv(env); // lmdb.h: a failed mdb_env_open still needs mdb_env_close
+      }
       throw failure("open LMDB environment in " + directory, e);
+    } catch (Throwable t) {
+      throw Mdb.rethrow(t);
     }
   }
 
@@ -87,16 +102,9 @@ public final class Lmdb implements Metadata, AutoCloseable {
     if (existing != null) {
       return existing;
     }
-    resizeLock.readLock().lock();
-    try {
-      Table table = new Table(name, env.openDbi(name, DbiFlags.MDB_CREATE));
-      tables.put(name, table);
-      return table;
-    } catch (LmdbException e) {
-      throw failure("open table " + name, e);
-    } finally {
-      resizeLock.readLock().unlock();
-    }
+    Table table = write(txn -> new Table(name, txn.openDatabase(name)), "open table " + name);
+    tables.put(name, table);
+    return table;
   }
 
   /** Runs {@code work} in a read transaction that sees one consistent snapshot. */
@@ -104,10 +112,10 @@ public final class Lmdb implements Metadata, AutoCloseable {
   public <R> R read(ReadWork<R> work) throws IOException {
     while (true) {
       resizeLock.readLock().lock();
-      try (Txn<byte[]> txn = env.txnRead()) {
+      try (Txn txn = begin(Mdb.MDB_RDONLY)) {
         return work.run(new LmdbReadTxn(txn));
-      } catch (LmdbException e) {
-        if (!isResized(e)) {
+      } catch (MdbException e) {
+        if (!e.mapResized()) {
           throw failure("read", e);
         }
       } finally {
@@ -123,24 +131,28 @@ public final class Lmdb implements Metadata, AutoCloseable {
    */
   @Override
   public <R> R write(WriteWork<R> work) throws IOException {
+    return write(txn -> work.run(new LmdbWriteTxn(txn)), "write");
+  }
+
+  /** The write loop: grows the map before and after a full map, adopts another process's size. */
+  private <R> R write(TxnWork<R> work, String what) throws IOException {
     while (true) {
       growIfNearlyFull();
       boolean mapFull = false;
       long mapSize = 0;
       resizeLock.readLock().lock();
-      try (Txn<byte[]> txn = env.txnWrite()) {
-        mapSize = env.info().mapSize;
-        R result = work.run(new LmdbWriteTxn(txn));
+      try (Txn txn = begin(0)) {
+        mapSize = mapSize();
+        R result = work.run(txn);
         txn.commit();
         return result;
-      } catch (Env.MapFullException e) {
-        mapFull = true;
-      } catch (LmdbException e) {
-        if (DiskFull.isNoSpace(e, directory)) {
+      } catch (MdbException e) {
+        if (e.mapFull()) {
+          mapFull = true;
+        } else if (DiskFull.isNoSpace(e, directory)) {
           throw DiskFull.writing(directory.resolve("data.mdb"), directory.getParent(), e);
-        }
-        if (!isResized(e)) {
-          throw failure("write", e);
+        } else if (!e.mapResized()) {
+          throw failure(what, e);
         }
       } finally {
         resizeLock.readLock().unlock();
@@ -155,8 +167,7 @@ public final class Lmdb implements Metadata, AutoCloseable {
 
   /** Bytes of the environment's data file that hold live pages. */
   public long usedBytes() {
-    EnvInfo info = env.info();
-    return (info.lastPageNumber + 1) * (long) env.stat().pageSize;
+    return (info(Mdb.ENVINFO_LAST_PGNO) + 1) * pageSize;
   }
 
   /** The directory holding the environment. */
@@ -171,10 +182,18 @@ public final class Lmdb implements Metadata, AutoCloseable {
     try {
       if (!closed) {
         closed = true;
-        env.close();
+        closeEnv(env);
       }
     } finally {
       resizeLock.writeLock().unlock();
+    }
+  }
+
+  private static void closeEnv(MemorySegment env) {
+    try {
+      Mdb.ENV_CLOSE.invokeExact(env);
+    } catch (Throwable t) {
+      throw Mdb.rethrow(t);
     }
   }
 
@@ -183,9 +202,9 @@ public final class Lmdb implements Metadata, AutoCloseable {
     long used;
     resizeLock.readLock().lock();
     try {
-      mapSize = env.info().mapSize;
+      mapSize = mapSize();
       used = usedBytes();
-    } catch (LmdbException e) {
+    } catch (MdbException e) {
       throw failure("read environment info", e);
     } finally {
       resizeLock.readLock().unlock();
@@ -199,11 +218,11 @@ public final class Lmdb implements Metadata, AutoCloseable {
   private void grow(long observedMapSize) throws IOException {
     resizeLock.writeLock().lock();
     try {
-      long current = env.info().mapSize;
+      long current = mapSize();
       if (current <= observedMapSize) {
-        env.setMapSize(Math.max(current * 2, usedBytes() * 2));
+        setMapSize(Math.max(current * 2, usedBytes() * 2));
       }
-    } catch (LmdbException e) {
+    } catch (MdbException e) {
       throw failure("grow the LMDB map", e);
     } finally {
       resizeLock.writeLock().unlock();
@@ -213,33 +232,64 @@ public final class Lmdb implements Metadata, AutoCloseable {
   private void adoptResizedMap() throws IOException {
     resizeLock.writeLock().lock();
     try {
-      env.setMapSize(0);
-    } catch (LmdbException e) {
+      setMapSize(0);
+    } catch (MdbException e) {
       throw failure("adopt the LMDB map size set by another process", e);
     } finally {
       resizeLock.writeLock().unlock();
     }
   }
 
-  private static boolean isResized(LmdbException e) {
-    return e instanceof Dbi.MapResizedException;
+  /** The map size this process uses now. */
+  long mapSize() {
+    return info(Mdb.ENVINFO_MAPSIZE);
   }
 
-  /** The database of {@code table}: every table of this environment is one of ours. */
-  private static Dbi<byte[]> dbi(dev.strata.core.spi.Table table) {
-    return ((Table) table).dbi;
+  private void setMapSize(long size) {
+    try {
+      Mdb.check((int) Mdb.ENV_SET_MAPSIZE.invokeExact(env, size), "mdb_env_set_mapsize");
+    } catch (Throwable t) {
+      throw Mdb.rethrow(t);
+    }
   }
 
-  private static IOException failure(String what, LmdbException e) {
+  /** The size_t field at {@code offset} of MDB_envinfo. */
+  private long info(long offset) {
+    MemorySegment info = Scratch.get().info;
+    try {
+      Mdb.check((int) Mdb.ENV_INFO.invokeExact(env, info), "mdb_env_info");
+    } catch (Throwable t) {
+      throw Mdb.rethrow(t);
+    }
+    return info.get(JAVA_LONG, offset);
+  }
+
+  private Txn begin(int flags) {
+    MemorySegment out = Scratch.get().pointer;
+    try {
+      Mdb.check((int) Mdb.TXN_BEGIN.invokeExact(env, MemorySegment.NULL, flags, out), "mdb_txn_begin");
+    } catch (Throwable t) {
+      throw Mdb.rethrow(t);
+    }
+    return new Txn(Mdb.pointer(out));
+  }
+
+  private static IOException failure(String what, MdbException e) {
     return new IOException("metadata store: cannot " + what + ": " + e.getMessage(), e);
+  }
+
+  /** Work on a raw transaction, inside the write loop. */
+  @FunctionalInterface
+  private interface TxnWork<R> {
+    R run(Txn txn) throws IOException;
   }
 
   /** A named LMDB database. */
   public static final class Table implements dev.strata.core.spi.Table {
     private final String name;
-    private final Dbi<byte[]> dbi;
+    private final int dbi;
 
-    private Table(String name, Dbi<byte[]> dbi) {
+    private Table(String name, int dbi) {
       this.name = name;
       this.dbi = dbi;
     }
@@ -250,11 +300,98 @@ public final class Lmdb implements Metadata, AutoCloseable {
     }
   }
 
+  /** The database of {@code table}: every table of this environment is one of ours. */
+  private static int dbi(dev.strata.core.spi.Table table) {
+    return ((Table) table).dbi;
+  }
+
+  /**
+   * Native memory for one thread's calls that keep nothing past their return: the out pointer of
+   * mdb_txn_begin, MDB_envinfo, and the key and value MDB_vals of get / put / del with the key's
+   * bytes. None of those calls runs Java code while it uses them, so one set per thread serves.
+   */
+  private static final class Scratch {
+    private static final ThreadLocal<Scratch> CURRENT = ThreadLocal.withInitial(Scratch::new);
+    private static final long INITIAL_KEY_BYTES = 512;
+
+    final MemorySegment pointer;
+    final MemorySegment info;
+    final MemorySegment key;
+    final MemorySegment value;
+    private MemorySegment keyBytes;
+
+    private Scratch() {
+      Arena arena = Arena.ofAuto();
+      pointer = arena.allocate(JAVA_LONG);
+      info = arena.allocate(Mdb.ENVINFO_SIZE, 8);
+      key = arena.allocate(Mdb.VAL_SIZE, 8);
+      value = arena.allocate(Mdb.VAL_SIZE, 8);
+      keyBytes = arena.allocate(INITIAL_KEY_BYTES, 8);
+    }
+
+    static Scratch get() {
+      return CURRENT.get();
+    }
+
+    /** {@link #key} pointed at a native copy of {@code bytes}. */
+    MemorySegment key(byte[] bytes) {
+      if (bytes.length > keyBytes.byteSize()) {
+        keyBytes = Arena.ofAuto().allocate(Math.max(bytes.length, keyBytes.byteSize() * 2), 8);
+      }
+      MemorySegment.copy(bytes, 0, keyBytes, JAVA_BYTE, 0, bytes.length);
+      Mdb.point(key, keyBytes.asSlice(0, bytes.length));
+      return key;
+    }
+  }
+
+  /** One LMDB transaction: closing it without {@link #commit} aborts it. */
+  private static final class Txn implements AutoCloseable {
+    final MemorySegment handle;
+    private boolean finished;
+
+    Txn(MemorySegment handle) {
+      this.handle = handle;
+    }
+
+    /** Commits; the handle is freed whatever the outcome (lmdb.h). */
+    void commit() {
+      finished = true;
+      try {
+        Mdb.check((int) Mdb.TXN_COMMIT.invokeExact(handle), "mdb_txn_commit");
+      } catch (Throwable t) {
+        throw Mdb.rethrow(t);
+      }
+    }
+
+    int openDatabase(String name) {
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment dbi = arena.allocate(JAVA_INT);
+        MemorySegment cname = arena.allocateFrom(name, StandardCharsets.UTF_8);
+        Mdb.check((int) Mdb.DBI_OPEN.invokeExact(handle, cname, Mdb.MDB_CREATE, dbi), "mdb_dbi_open " + name);
+        return dbi.get(JAVA_INT, 0);
+      } catch (Throwable t) {
+        throw Mdb.rethrow(t);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (!finished) {
+        finished = true;
+        try {
+          Mdb.TXN_ABORT.invokeExact(handle);
+        } catch (Throwable t) {
+          throw Mdb.rethrow(t);
+        }
+      }
+    }
+  }
+
   /** Reads within one transaction. Values are copies, valid after the transaction. */
   private static class LmdbReadTxn implements ReadTxn {
-    final Txn<byte[]> txn;
+    final Txn txn;
 
-    LmdbReadTxn(Txn<byte[]> txn) {
+    LmdbReadTxn(Txn txn) {
       this.txn = txn;
     }
 
@@ -264,26 +401,66 @@ public final class Lmdb implements Metadata, AutoCloseable {
      */
     @Override
     public long id() {
-      return txn.getId();
+      try {
+        return (long) Mdb.TXN_ID.invokeExact(txn.handle);
+      } catch (Throwable t) {
+        throw Mdb.rethrow(t);
+      }
     }
 
     /** The value under {@code key}, or null. */
     @Override
     public byte[] get(dev.strata.core.spi.Table table, byte[] key) {
-      return dbi(table).get(txn, key);
+      Scratch s = Scratch.get();
+      int rc;
+      try {
+        rc = (int) Mdb.GET.invokeExact(txn.handle, dbi(table), s.key(key), s.value);
+      } catch (Throwable t) {
+        throw Mdb.rethrow(t);
+      }
+      if (rc == Mdb.MDB_NOTFOUND) {
+        return null;
+      }
+      Mdb.check(rc, "mdb_get");
+      return Mdb.bytes(s.value);
     }
 
     /** Calls {@code visitor} for every entry whose key starts with {@code prefix}, in key order. */
     @Override
-    public void forEach(dev.strata.core.spi.Table table, byte[] prefix, java.util.function.BiConsumer<byte[], byte[]> visitor) {
-      KeyRange<byte[]> range = prefix.length == 0 ? KeyRange.all() : KeyRange.atLeast(prefix);
-      try (CursorIterable<byte[]> cursor = dbi(table).iterate(txn, range)) {
-        for (CursorIterable.KeyVal<byte[]> kv : cursor) {
-          if (!startsWith(kv.key(), prefix)) {
-            break;
+    public void forEach(dev.strata.core.spi.Table table, byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
+      // its own memory: the visitor may read (get) in the same transaction, or open another cursor
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment out = arena.allocate(JAVA_LONG);
+        MemorySegment key = arena.allocate(Mdb.VAL_SIZE, 8);
+        MemorySegment value = arena.allocate(Mdb.VAL_SIZE, 8);
+        Mdb.check((int) Mdb.CURSOR_OPEN.invokeExact(txn.handle, dbi(table), out), "mdb_cursor_open");
+        MemorySegment cursor = Mdb.pointer(out);
+        try {
+          int op = Mdb.MDB_FIRST;
+          if (prefix.length > 0) {
+            MemorySegment start = arena.allocate(prefix.length);
+            MemorySegment.copy(prefix, 0, start, JAVA_BYTE, 0, prefix.length);
+            Mdb.point(key, start);
+            op = Mdb.MDB_SET_RANGE;
           }
-          visitor.accept(kv.key(), kv.val());
+          while (true) {
+            int rc = (int) Mdb.CURSOR_GET.invokeExact(cursor, key, value, op);
+            if (rc == Mdb.MDB_NOTFOUND) {
+              return;
+            }
+            Mdb.check(rc, "mdb_cursor_get");
+            byte[] k = Mdb.bytes(key);
+            if (!startsWith(k, prefix)) {
+              return;
+            }
+            visitor.accept(k, Mdb.bytes(value));
+            op = Mdb.MDB_NEXT;
+          }
+        } finally {
+          Mdb.CURSOR_CLOSE.invokeExact(cursor);
         }
+      } catch (Throwable t) {
+        throw Mdb.rethrow(t);
       }
     }
 
@@ -291,15 +468,7 @@ public final class Lmdb implements Metadata, AutoCloseable {
     @Override
     public List<Entry> scan(dev.strata.core.spi.Table table, byte[] prefix) {
       List<Entry> entries = new ArrayList<>();
-      KeyRange<byte[]> range = prefix.length == 0 ? KeyRange.all() : KeyRange.atLeast(prefix);
-      try (CursorIterable<byte[]> cursor = dbi(table).iterate(txn, range)) {
-        for (CursorIterable.KeyVal<byte[]> kv : cursor) {
-          if (!startsWith(kv.key(), prefix)) {
-            break;
-          }
-          entries.add(new Entry(kv.key(), kv.val()));
-        }
-      }
+      forEach(table, prefix, (k, v) -> entries.add(new Entry(k, v)));
       return entries;
     }
 
@@ -311,20 +480,40 @@ public final class Lmdb implements Metadata, AutoCloseable {
 
   /** Reads and writes within the write transaction. */
   private static final class LmdbWriteTxn extends LmdbReadTxn implements WriteTxn {
-    LmdbWriteTxn(Txn<byte[]> txn) {
+    LmdbWriteTxn(Txn txn) {
       super(txn);
     }
 
     /** Stores {@code value} under {@code key}, replacing any value. */
     @Override
     public void put(dev.strata.core.spi.Table table, byte[] key, byte[] value) {
-      dbi(table).put(txn, key, value);
+      Scratch s = Scratch.get();
+      // MDB_RESERVE: LMDB makes room in the map and we copy the value there, with no native copy
+      s.value.set(JAVA_LONG, 0, value.length);
+      s.value.set(JAVA_LONG, 8, 0L);
+      try {
+        Mdb.check((int) Mdb.PUT.invokeExact(txn.handle, dbi(table), s.key(key), s.value, Mdb.MDB_RESERVE), "mdb_put");
+      } catch (Throwable t) {
+        throw Mdb.rethrow(t);
+      }
+      MemorySegment.copy(value, 0, Mdb.MEMORY, JAVA_BYTE, s.value.get(JAVA_LONG, 8), value.length);
     }
 
     /** Removes {@code key}; returns whether it was there. */
     @Override
     public boolean delete(dev.strata.core.spi.Table table, byte[] key) {
-      return dbi(table).delete(txn, key);
+      Scratch s = Scratch.get();
+      int rc;
+      try {
+        rc = (int) Mdb.DEL.invokeExact(txn.handle, dbi(table), s.key(key), MemorySegment.NULL);
+      } catch (Throwable t) {
+        throw Mdb.rethrow(t);
+      }
+      if (rc == Mdb.MDB_NOTFOUND) {
+        return false;
+      }
+      Mdb.check(rc, "mdb_del");
+      return true;
     }
   }
 }
