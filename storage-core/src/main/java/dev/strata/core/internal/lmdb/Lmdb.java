@@ -102,7 +102,22 @@ public final class Lmdb implements Metadata, AutoCloseable {
     if (existing != null) {
       return existing;
     }
-    Table table = write(txn -> new Table(name, txn.openDatabase(name)), "open table " + name);
+    // A table that exists is opened in a read transaction (committed, so the handle stays in the
+    // environment): a command that only reads never waits for another process's writer.
+    Integer dbi =
+        read(
+            txn -> {
+              Integer found = txn.openDatabase(name, 0);
+              if (found != null) {
+                txn.commit();
+              }
+              return found;
+            },
+            "open table " + name);
+    if (dbi == null) {
+      dbi = write(txn -> txn.openDatabase(name, Mdb.MDB_CREATE), "create table " + name);
+    }
+    Table table = new Table(name, dbi);
     tables.put(name, table);
     return table;
   }
@@ -110,13 +125,18 @@ public final class Lmdb implements Metadata, AutoCloseable {
   /** Runs {@code work} in a read transaction that sees one consistent snapshot. */
   @Override
   public <R> R read(ReadWork<R> work) throws IOException {
+    return read(txn -> work.run(new LmdbReadTxn(txn)), "read");
+  }
+
+  /** The read loop: adopts another process's map size when LMDB says it grew. */
+  private <R> R read(TxnWork<R> work, String what) throws IOException {
     while (true) {
       resizeLock.readLock().lock();
       try (Txn txn = begin(Mdb.MDB_RDONLY)) {
-        return work.run(new LmdbReadTxn(txn));
+        return work.run(txn);
       } catch (MdbException e) {
         if (!e.mapResized()) {
-          throw failure("read", e);
+          throw failure(what, e);
         }
       } finally {
         resizeLock.readLock().unlock();
@@ -363,11 +383,16 @@ public final class Lmdb implements Metadata, AutoCloseable {
       }
     }
 
-    int openDatabase(String name) {
+    /** The handle of the database {@code name}, or null when it does not exist (and not MDB_CREATE). */
+    Integer openDatabase(String name, int flags) {
       try (Arena arena = Arena.ofConfined()) {
         MemorySegment dbi = arena.allocate(JAVA_INT);
         MemorySegment cname = arena.allocateFrom(name, StandardCharsets.UTF_8);
-        Mdb.check((int) Mdb.DBI_OPEN.invokeExact(handle, cname, Mdb.MDB_CREATE, dbi), "mdb_dbi_open " + name);
+        int rc = (int) Mdb.DBI_OPEN.invokeExact(handle, cname, flags, dbi);
+        if (rc == Mdb.MDB_NOTFOUND) {
+          return null;
+        }
+        Mdb.check(rc, "mdb_dbi_open " + name);
         return dbi.get(JAVA_INT, 0);
       } catch (Throwable t) {
         throw Mdb.rethrow(t);

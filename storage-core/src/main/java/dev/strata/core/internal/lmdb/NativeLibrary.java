@@ -1,6 +1,5 @@
 package dev.strata.core.internal.lmdb;
 
-import dev.strata.linux.Posix;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
@@ -14,20 +13,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.zip.CRC32;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Finds liblmdb for this process, once: the copy bundled in the {@code org.lmdbjava:native} jar
- * (LMDB 0.9.33, the library lmdbjava itself loads), written to a file named by its content hash in
- * a directory only this user can change, or else the system's {@code liblmdb.so.0}.
+ * (LMDB 0.9.33, the library lmdbjava itself loads), written to a file named by its content (its
+ * CRC-32 and length) in a directory only this user can change, or else the system's {@code
+ * liblmdb.so.0}. The name only finds the file: what is loaded is compared byte for byte first, so
+ * a checksum (cheap on every start, where SHA-256 of 360 KB in a cold JVM cost 100 ms) serves.
  *
  * <h2>Why the directory is checked</h2>
  *
@@ -93,7 +92,7 @@ final class NativeLibrary {
   }
 
   /**
-   * Writes {@code bytes} to {@code dir}/liblmdb-HASH.so unless that file already holds exactly
+   * Writes {@code bytes} to {@code dir}/liblmdb-CRC-LENGTH.so unless that file already holds exactly
    * them, after checking that {@code dir} (created 0700 when absent) is private to this user;
    * returns the file. Idempotent.
    *
@@ -109,7 +108,7 @@ final class NativeLibrary {
       }
     }
     Path real = requirePrivate(dir);
-    Path file = real.resolve("liblmdb-" + hash(bytes) + ".so");
+    Path file = real.resolve("liblmdb-" + name(bytes) + ".so");
     if (holds(file, bytes)) {
       return file;
     }
@@ -132,7 +131,7 @@ final class NativeLibrary {
    * group or world writable, below ancestors that only root or this user can change.
    */
   static Path requirePrivate(Path dir) throws IOException {
-    int uid = Posix.geteuid();
+    int uid = euid();
     Map<String, Object> attributes = Files.readAttributes(dir, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
     int mode = (Integer) attributes.get("mode");
     int owner = (Integer) attributes.get("uid");
@@ -162,7 +161,7 @@ final class NativeLibrary {
     try (SeekableByteChannel in = Files.newByteChannel(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
       Map<String, Object> a = Files.readAttributes(file, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
       int mode = (Integer) a.get("mode");
-      if ((mode & FILE_TYPE) != REGULAR || (Integer) a.get("uid") != Posix.geteuid() || (mode & GROUP_OR_WORLD_WRITABLE) != 0) {
+      if ((mode & FILE_TYPE) != REGULAR || (Integer) a.get("uid") != euid() || (mode & GROUP_OR_WORLD_WRITABLE) != 0) {
         return false;
       }
       if (in.size() != bytes.length) {
@@ -227,12 +226,27 @@ final class NativeLibrary {
     }
   }
 
-  private static String hash(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
+  private static String name(byte[] bytes) {
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    String hex = Long.toHexString(crc.getValue());
+    return "0".repeat(8 - hex.length()) + hex + "-" + bytes.length;
+  }
+
+  /**
+   * This process's effective uid, from /proc/self/status ("Uid: real effective saved fs"):
+   * cheaper at start-up than initializing the libc binding for one call.
+   */
+  static int euid() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("Uid:")) {
+        String ids = line.substring(4).strip(); // real, effective, saved, fs: tab-separated
+        int start = ids.indexOf('\t') + 1;
+        int end = ids.indexOf('\t', start);
+        return Integer.parseInt(ids.substring(start, end < 0 ? ids.length() : end).strip());
+      }
     }
+    throw new IOException("/proc/self/status has no Uid line");
   }
 
   @SuppressWarnings("restricted") // loads liblmdb from the checked file; callers need native access

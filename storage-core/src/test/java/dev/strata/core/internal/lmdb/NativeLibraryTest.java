@@ -39,11 +39,16 @@ class NativeLibraryTest {
   }
 
   @Test
+  void euid_isThisProcesssEffectiveUid() throws IOException {
+    assertThat(NativeLibrary.euid()).isEqualTo(dev.strata.linux.Posix.geteuid());
+  }
+
+  @Test
   void install_createsAPrivateDirectory_andAFileNamedByItsContent() throws IOException {
     Path file = NativeLibrary.install(cache, bundled);
 
     assertThat(file.getParent()).isEqualTo(cache.toRealPath());
-    assertThat(file.getFileName().toString()).matches("liblmdb-[0-9a-f]{16}\\.so");
+    assertThat(file.getFileName().toString()).matches("liblmdb-[0-9a-f]{8}-" + bundled.length + "\\.so");
     assertThat(Files.readAllBytes(file)).isEqualTo(bundled);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache))).isEqualTo("rwx------");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("r-x------");
