@@ -12,6 +12,7 @@ module dev.strata.build {
   requires com.fasterxml.jackson.databind;
   requires java.net.http;
   requires org.apache.commons.compress;
+  requires org.tukaani.xz;
   requires static org.jspecify;
 
   exports dev.strata.build.dockerfile;

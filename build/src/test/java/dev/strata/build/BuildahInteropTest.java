@@ -101,7 +101,7 @@ class BuildahInteropTest {
   }
 
   @Test
-  void addOfGzipPlainAndBzip2Tars_extractsThemAsBuildahDoes_keepingTheArchivesOwnersDespiteChown() throws IOException {
+  void addOfPlainGzipBzip2XzAndZstdTars_extractsThemAsBuildahDoes_keepingTheArchivesOwnersDespiteChown() throws IOException {
     Path src = Files.createDirectories(dir.resolve("tar-src"));
     Files.createDirectories(src.resolve("pkg/bin"));
     Files.writeString(src.resolve("pkg/bin/tool"), "#!/bin/sh\n");
@@ -111,12 +111,16 @@ class BuildahInteropTest {
     Command.run(dir, "tar", "-C", src.toString(), "--owner=1234", "--group=5678", "-czf", fx.context.resolve("a.tar.gz").toString(), "pkg");
     Command.run(dir, "tar", "-C", src.toString(), "-cf", fx.context.resolve("b.tar").toString(), "pkg/readme");
     Command.run(dir, "tar", "-C", src.toString(), "-cjf", fx.context.resolve("c.tar.bz2").toString(), "pkg");
+    Command.run(dir, "tar", "-C", src.toString(), "--owner=7", "-cJf", fx.context.resolve("d.tar.xz").toString(), "pkg");
+    Command.run(dir, "tar", "-C", src.toString(), "--zstd", "-cf", fx.context.resolve("e.tar.zst").toString(), "pkg");
     fx.dockerfile("""
         FROM tiny
         RUN mkdir -p /opt/pkg && echo old > /opt/pkg/readme && echo kept > /opt/pkg/other
         ADD a.tar.gz /opt/
         ADD b.tar /plain
         ADD --chown=42:43 c.tar.bz2 /owned/
+        ADD d.tar.xz /xz/
+        ADD e.tar.zst /zst
         """);
     fx.build(o -> o.withTags(List.of("added")));
     buildah("build", "-q", "--network", "none", "-t", "added", fx.context.toString());
@@ -126,6 +130,8 @@ class BuildahInteropTest {
     assertThat(strataTree.resolve("plain/pkg/readme")).hasContent("read me");
     assertThat(Files.getAttribute(strataTree.resolve("opt/pkg/bin/tool"), "unix:uid")).isEqualTo(1234);
     assertThat(Files.getAttribute(strataTree.resolve("owned/pkg/bin/tool"), "unix:uid")).isEqualTo(0);
+    assertThat(Files.getAttribute(strataTree.resolve("xz/pkg/bin/tool"), "unix:uid")).isEqualTo(7);
+    assertThat(strataTree.resolve("zst/pkg/link")).isSymbolicLink();
     assertThat(FileTree.differences(FileTree.scan(buildahTree("added")), FileTree.scan(strataTree), ASPECTS)).isEmpty();
   }
 
@@ -182,6 +188,11 @@ class BuildahInteropTest {
         "buildah", "--root", buildahRoot.resolve("root").toString(), "--runroot", buildahRoot.resolve("run").toString(),
         "--storage-driver", "vfs"));
     command.addAll(List.of(args));
+    if (args[0].equals("build")) {
+      // buildah prefers crun where it is installed, and crun 1.8 refuses this machine's hybrid
+      // cgroup layout (strata works around it: CrunBuildTest); the oracle runs through runc
+      command.addAll(command.indexOf("build") + 1, List.of("--runtime", "runc"));
+    }
     return Command.run(dir, command.toArray(String[]::new));
   }
 }

@@ -57,13 +57,29 @@ final class ActiveLayer implements AutoCloseable {
         snapshotter.prepare(key, parent, Map.of(GcLabels.LEASED, "true", SnapshotMounter.TARGET_LABEL, mountPoint.toString()));
     ActiveLayer layer = new ActiveLayer(snapshotter, key, mountPoint, mounts);
     try {
-      Mounter.mount(mounts, mountPoint);
+      Mounter.mount(volatileUpper(mounts), mountPoint);
       layer.mounted = true;
     } catch (IOException | RuntimeException e) {
       layer.close();
       throw e;
     }
     return layer;
+  }
+
+  /**
+   * {@code mounts} with overlayfs's {@code volatile} option on every writable overlay mount (Linux
+   * 5.10+): without it the unmount after each step syncs the upper directory's file system, which
+   * the profile of a build showed as its largest wait (docs/benchmarks.md, "strata build"). The
+   * step's tree needs no durability of its own: it is diffed right after the unmount, and the layer
+   * blob that is the step's result is written durably to the content store; a crash loses the
+   * step, which the next build reaps ({@link #reap}) and runs again.
+   */
+  static List<Mount> volatileUpper(List<Mount> mounts) {
+    return mounts.stream()
+        .map(m -> m.type().equals("overlay") && m.options().stream().anyMatch(o -> o.startsWith("upperdir=")) && !m.options().contains("volatile")
+            ? new Mount(m.type(), m.source(), java.util.stream.Stream.concat(m.options().stream(), java.util.stream.Stream.of("volatile")).toList())
+            : m)
+        .toList();
   }
 
   /** The snapshot's key. */

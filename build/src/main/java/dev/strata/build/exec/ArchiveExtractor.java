@@ -1,7 +1,6 @@
 package dev.strata.build.exec;
 
 import dev.strata.build.context.CopyEntry;
-import dev.strata.core.error.FailedPreconditionException;
 import dev.strata.overlay.changeset.ApplyOptions;
 import dev.strata.overlay.changeset.LayerApplier;
 import java.io.BufferedInputStream;
@@ -10,6 +9,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.tukaani.xz.XZInputStream;
 
 /**
  * {@code ADD} of a local tar: extracts a {@link CopyEntry.Extract} into its destination directory
@@ -18,7 +18,7 @@ import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
  * with {@link dev.strata.overlay.changeset.UnsafeEntryException}). Existing files are replaced,
  * directories merged, modes, owners and times kept from the archive even with {@code --chown} or
  * {@code --chmod}, as Docker's and buildah's ADD keep them. gzip and zstd are read by
- * the applier's codec door, bzip2 by commons-compress; xz is refused.
+ * the applier's codec door, bzip2 by commons-compress, xz by XZ for Java.
  */
 final class ArchiveExtractor {
   private ArchiveExtractor() {}
@@ -36,12 +36,7 @@ final class ArchiveExtractor {
     return switch (x.compression()) {
       case NONE, GZIP, ZSTD -> file; // the applier detects these by magic
       case BZIP2 -> new BZip2CompressorInputStream(file, true);
-      case XZ -> {
-        file.close();
-        throw new FailedPreconditionException(
-            x.source().getFileName().toString(),
-            "ADD " + x.source().getFileName() + ": xz-compressed archives are not supported by strata build; use gzip, bzip2 or zstd");
-      }
+      case XZ -> new XZInputStream(file); // concatenated streams too, as xz -d reads them
     };
   }
 }

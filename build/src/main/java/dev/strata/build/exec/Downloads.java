@@ -38,10 +38,15 @@ import java.util.function.Supplier;
  * of the download.
  */
 final class Downloads {
-  private static final HttpClient CLIENT =
-      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
-
   private Downloads() {}
+
+  /**
+   * The client, made on the first download: a client starts a selector thread and loads the TLS
+   * stack, which every build paid for in its profile (docs/benchmarks.md) though few ADD a URL.
+   */
+  private static final class Client {
+    static final HttpClient CLIENT = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+  }
 
   /**
    * {@code plan} with every download fetched to a new file {@code files} names; the plan itself
@@ -65,7 +70,7 @@ final class Downloads {
     Optional<Digest> expected = d.checksum().map(c -> checksum(d.url(), c));
     HttpResponse<InputStream> response;
     try {
-      response = CLIENT.send(HttpRequest.newBuilder(d.url()).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+      response = Client.CLIENT.send(HttpRequest.newBuilder(d.url()).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
       throw new DownloadFailedException(d.url(), e);
     } catch (InterruptedException e) {

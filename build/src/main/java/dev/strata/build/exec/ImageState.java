@@ -33,12 +33,12 @@ public final class ImageState {
     this.cacheKey = cacheKey;
   }
 
-  /** An empty image ({@code FROM scratch}) for the host's platform. */
-  static ImageState scratch() {
+  /** An empty image ({@code FROM --platform=P scratch}) for {@code platform}. */
+  static ImageState scratch(Platform platform) {
     ObjectNode doc = JSON.createObjectNode();
-    Platform host = Platform.host();
-    doc.put("architecture", host.architecture());
-    doc.put("os", host.os());
+    doc.put("architecture", platform.architecture());
+    doc.put("os", platform.os());
+    platform.variant().ifPresent(v -> doc.put("variant", v));
     doc.putObject("config");
     ObjectNode rootfs = doc.putObject("rootfs");
     rootfs.put("type", "layers");

@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes a {@link CopyPlan} (the front end's resolution of one COPY or ADD) into a mounted tree:
@@ -23,43 +25,56 @@ import java.util.List;
 final class PlanWriter {
   private PlanWriter() {}
 
-  /** Writes {@code plan} under {@code root}. */
+  /**
+   * Writes {@code plan} under {@code root}.
+   *
+   * <p>The directories resolved on the way are remembered for the rest of the plan (entries come
+   * parents first, so a file's parent is usually the directory entry just written): resolving
+   * each file's parent from the root again, a few lstat calls per component on overlayfs, was the
+   * largest part of a COPY of many files in the profile (docs/benchmarks.md). Only an archive
+   * extraction or a replaced directory can change a remembered one, and both clear the memory.
+   */
   static void write(Path root, CopyPlan plan) throws IOException {
     List<Runnable> times = new ArrayList<>();
     List<IOException> failures = new ArrayList<>();
+    Map<String, Path> dirs = new HashMap<>();
     for (CopyEntry entry : plan.entries()) {
       String dest = entry.destination();
       switch (entry) {
         case CopyEntry.Directory d -> {
-          Path p = dest.equals("/") ? root : parent(root, dest).resolve(name(dest));
+          Path p = dest.equals("/") ? root : parent(root, dest, dirs).resolve(name(dest));
           boolean exists = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) || (dest.equals("/"));
           if (!exists) {
             Files.deleteIfExists(p);
             Files.createDirectory(p);
           }
+          dirs.put(dest, p);
           if (!exists || !d.onlyIfMissing()) {
             own(p, d.owner(), d.mode());
             d.mtime().ifPresent(t -> times.add(() -> setTime(p, t, failures)));
           }
         }
         case CopyEntry.File f -> {
-          Path p = replaceable(parent(root, dest).resolve(name(dest)));
+          Path p = replaceable(parent(root, dest, dirs).resolve(name(dest)), dirs);
           Files.copy(f.source(), p, StandardCopyOption.REPLACE_EXISTING);
           own(p, f.owner(), f.mode());
           Files.setLastModifiedTime(p, f.mtime());
         }
         case CopyEntry.Inline i -> {
-          Path p = replaceable(parent(root, dest).resolve(name(dest)));
+          Path p = replaceable(parent(root, dest, dirs).resolve(name(dest)), dirs);
           Files.writeString(p, i.content(), StandardCharsets.UTF_8);
           own(p, i.owner(), i.mode());
         }
         case CopyEntry.Symlink s -> {
-          Path p = replaceable(parent(root, dest).resolve(name(dest)));
+          Path p = replaceable(parent(root, dest, dirs).resolve(name(dest)), dirs);
           Files.createSymbolicLink(p, Path.of(s.target()));
           Files.setAttribute(p, "unix:uid", s.owner().uid(), LinkOption.NOFOLLOW_LINKS);
           Files.setAttribute(p, "unix:gid", s.owner().gid(), LinkOption.NOFOLLOW_LINKS);
         }
-        case CopyEntry.Extract x -> ArchiveExtractor.extract(root, x);
+        case CopyEntry.Extract x -> {
+          ArchiveExtractor.extract(root, x);
+          dirs.clear(); // the archive may have replaced any directory, by a link even
+        }
         case CopyEntry.Download d -> throw new IllegalStateException("ADD " + d.url() + " must be fetched (Downloads) before the plan is written");
       }
     }
@@ -71,9 +86,15 @@ final class PlanWriter {
     }
   }
 
-  private static Path parent(Path root, String dest) throws IOException {
+  private static Path parent(Path root, String dest, Map<String, Path> dirs) throws IOException {
     String parent = dest.substring(0, dest.lastIndexOf('/'));
-    return ConfinedPaths.mkdirs(root, parent.isEmpty() ? "/" : parent);
+    String key = parent.isEmpty() ? "/" : parent;
+    Path known = dirs.get(key);
+    if (known == null) {
+      known = ConfinedPaths.mkdirs(root, key);
+      dirs.put(key, known);
+    }
+    return known;
   }
 
   private static String name(String dest) {
@@ -81,9 +102,10 @@ final class PlanWriter {
   }
 
   /** {@code p}, with whatever was there removed unless it is a plain file the copy replaces. */
-  private static Path replaceable(Path p) throws IOException {
+  private static Path replaceable(Path p, Map<String, Path> dirs) throws IOException {
     if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
       FilesystemSteps.deleteTree(p);
+      dirs.clear();
     } else {
       Files.deleteIfExists(p);
     }

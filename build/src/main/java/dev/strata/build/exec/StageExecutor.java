@@ -10,6 +10,7 @@ import dev.strata.build.dockerfile.Scope;
 import dev.strata.build.dockerfile.Stage;
 import dev.strata.core.digest.Digest;
 import dev.strata.core.error.StrataException;
+import dev.strata.core.oci.Platform;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -63,8 +64,7 @@ public final class StageExecutor {
     Instruction.From from = (Instruction.From) global.expand(stage.from());
     ImageState state = step(stage.from(), () -> {
       Optional<Stage> earlier = dockerfile.stage(from.image()).filter(s -> s.index() < stage.index());
-      ImageState base = earlier.isPresent() ? built.get(earlier.get().index()).copy() : bases.resolve(from.image());
-      return base;
+      return earlier.isPresent() ? built.get(earlier.get().index()).copy() : bases.resolve(from.image(), from.platform().map(Platform::parse));
     });
     if (state.env().stream().noneMatch(e -> e.startsWith("PATH="))) {
       // Docker (BuildKit) and buildah give every stage the default PATH when its base has none

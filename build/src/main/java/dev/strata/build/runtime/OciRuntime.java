@@ -15,11 +15,18 @@ import java.util.UUID;
  *
  * <p>crun 1.8 fails to set up cgroups on a hybrid (v1 + v2) layout, so for crun the config
  * carries no cgroup settings and crun is told {@code --cgroup-manager=disabled}; a build step
- * needs no resource limits.
+ * needs no resource limits. Even so crun 1.8 refuses to start ("cgroups in hybrid mode not
+ * supported, drop all controllers from cgroupv2") when the v2 hierarchy of a hybrid layout holds
+ * a controller ({@link #HYBRID_V2}'s {@code cgroup.controllers} not empty, as {@code hugetlb} is
+ * on Debian 12 with systemd's hybrid default): there crun runs in a mount namespace of its own
+ * ({@code unshare --mount}, util-linux) where an empty tmpfs covers that hierarchy, so crun sees a
+ * plain v1 layout, which it accepts with cgroups disabled. Nothing outside that namespace changes.
  */
 public final class OciRuntime implements ContainerRuntime {
   /** The runtimes strata knows how to drive, in the order {@link #find} prefers them. */
   public static final List<String> KNOWN = List.of("runc", "crun");
+  /** Where a hybrid cgroup layout mounts its v2 hierarchy (systemd's {@code unified}). */
+  static final Path HYBRID_V2 = Path.of("/sys/fs/cgroup/unified");
 
   private final String name;
   private final Path binary;
@@ -100,7 +107,13 @@ public final class OciRuntime implements ContainerRuntime {
 
     String id = "strata-build-" + UUID.randomUUID();
     Path state = workDir.resolve("state");
-    List<String> command = new ArrayList<>(List.of(binary.toString(), "--root", state.toString()));
+    List<String> command = new ArrayList<>();
+    if (crun && hybridWithV2Controllers()) {
+      // exec keeps crun's pid, exit status and signals those of the process we wait for
+      command.addAll(List.of("unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c",
+          "mount -t tmpfs -o size=4k,mode=0555 strata-no-cgroup2 " + HYBRID_V2 + " && exec \"$0\" \"$@\""));
+    }
+    command.addAll(List.of(binary.toString(), "--root", state.toString()));
     if (crun) {
       command.add("--cgroup-manager=disabled");
     }
@@ -127,6 +140,16 @@ public final class OciRuntime implements ContainerRuntime {
         process.destroy();
         forceDelete(state, id);
       }
+    }
+  }
+
+  /** Whether this machine has a hybrid cgroup layout whose v2 hierarchy holds controllers. */
+  private static boolean hybridWithV2Controllers() {
+    try {
+      Path controllers = HYBRID_V2.resolve("cgroup.controllers");
+      return Files.isReadable(controllers) && !Files.readString(controllers).isBlank();
+    } catch (IOException e) {
+      return false; // unreadable: crun decides itself
     }
   }
 
