@@ -125,6 +125,32 @@ public abstract class DirectorySnapshotter implements SnapshotBackend {
   }
 
   @Override
+  public LayerTarget layerTarget(String key, List<String> pending) throws IOException {
+    requireRebase();
+    return meta.metadata().read(txn -> {
+      SnapshotRecord record = requireActive(txn, key);
+      List<Path> dirs = new ArrayList<>();
+      for (String p : pending) {
+        dirs.add(dir(require(txn, p).id()));
+      }
+      dirs.addAll(parentDirs(txn, record.parent()));
+      return targetOf(dir(record.id()), dirs);
+    });
+  }
+
+  @Override
+  public void commitOnto(String name, String key, Optional<String> parent, Map<String, String> labels) throws IOException {
+    requireRebase();
+    commit(name, key, labels, Optional.of(parent));
+  }
+
+  private void requireRebase() {
+    if (!rebases()) {
+      throw new FailedPreconditionException(name(), "snapshotter " + name() + " cannot rebase a snapshot");
+    }
+  }
+
+  @Override
   public Changes changes(String key) throws IOException {
     return meta.metadata().read(txn -> {
       SnapshotRecord record = require(txn, key);
@@ -270,17 +296,32 @@ public abstract class DirectorySnapshotter implements SnapshotBackend {
       throw new AlreadyExistsException(key, "snapshot " + key + " already exists");
     }
     if (parent.isPresent()) {
-      SnapshotRecord p =
-          meta.get(txn, parent.get())
-              .orElseThrow(() -> new NotFoundException(parent.get(), "parent snapshot " + parent.get() + " not found"));
+      SnapshotRecord p = requireParent(txn, parent.get());
       if (p.kind() != SnapshotKind.COMMITTED) {
         throw new InvalidArgumentException(parent.get(), "parent snapshot " + parent.get() + " is " + p.kind() + ", not committed");
       }
     }
   }
 
+  private SnapshotRecord requireParent(ReadTxn txn, String parent) {
+    return meta.get(txn, parent).orElseThrow(() -> new NotFoundException(parent, "parent snapshot " + parent + " not found"));
+  }
+
+  /** A rebase's new parent: committed, or the commit fails before it changes anything. */
+  private void requireCommittedParent(ReadTxn txn, String parent) {
+    SnapshotRecord p = requireParent(txn, parent);
+    if (p.kind() != SnapshotKind.COMMITTED) {
+      throw new FailedPreconditionException(parent, "parent snapshot " + parent + " is " + p.kind() + ", not committed");
+    }
+  }
+
   @Override
   public void commit(String name, String key, Map<String, String> labels) throws IOException {
+    commit(name, key, labels, Optional.empty());
+  }
+
+  /** Commits {@code key} as {@code name}, onto {@code rebase}'s parent when present. */
+  private void commit(String name, String key, Map<String, String> labels, Optional<Optional<String>> rebase) throws IOException {
     ensureOpen();
     MetaStore.validateKey(name);
     SnapshotRecord active = meta.metadata().read(txn -> requireActive(txn, key));
@@ -295,13 +336,17 @@ public abstract class DirectorySnapshotter implements SnapshotBackend {
               if (meta.get(txn, name).isPresent()) {
                 throw new AlreadyExistsException(name, "snapshot " + name + " already exists");
               }
+              Optional<String> parent = rebase.orElse(current.parent());
+              if (rebase.isPresent() && parent.isPresent()) {
+                requireCommittedParent(txn, parent.get());
+              }
               Map<String, String> merged = new TreeMap<>(current.labels());
               merged.putAll(labels);
               meta.delete(txn, key, current);
               meta.put(
                   txn,
                   name,
-                  new SnapshotRecord(current.id(), SnapshotKind.COMMITTED, current.parent(), merged, clock.instant(), clock.instant(), Optional.of(usage)));
+                  new SnapshotRecord(current.id(), SnapshotKind.COMMITTED, parent, merged, clock.instant(), clock.instant(), Optional.of(usage)));
               return null;
             });
   }

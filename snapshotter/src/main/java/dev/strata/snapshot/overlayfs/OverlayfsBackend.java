@@ -38,6 +38,12 @@ final class OverlayfsBackend extends DirectorySnapshotter {
     return new OverlayfsBackend(storage, name);
   }
 
+  /** An overlay snapshot's directory is its upper directory alone: it never depends on its parents. */
+  @Override
+  public boolean rebases() {
+    return true;
+  }
+
   @Override
   protected void populate(Path dir, List<Path> parents, SnapshotKind kind) throws IOException {
     Files.createDirectory(dir.resolve("fs"));

@@ -19,15 +19,17 @@ import java.util.Optional;
  *   <li>The pull tells it each manifest before fetching its blobs ({@link #manifest}); the first
  *       whose platform matches starts the unpack on a thread of its own.
  *   <li>The pull tells it, as its {@link TransferListener}, when each blob is in the store
- *       ({@link #finished}). The unpack waits for the config, then applies the layers strictly in
- *       order, each once its blob is committed (verified): the same per-layer steps, locks and
- *       lease as {@link Unpacker#unpack}, so a layer whose chain snapshot exists is not waited for.
+ *       ({@link #finished}). The unpack waits for the config, then applies each layer once its
+ *       blob is committed (verified), several at once where the backend rebases (overlay), and
+ *       commits them in chain order: the same steps, locks and lease as {@link Unpacker#unpack},
+ *       so a layer whose chain snapshot exists is not waited for.
  *   <li>After the pull succeeded, {@link #finish} waits for the unpack and returns its result (or
  *       unpacks the recorded image the usual way if no manifest matched). The config's snapshot
  *       label, the edge from the image to its chain, is written last, when the chain is complete.
- *   <li>{@link #close} without {@link #finish} (the pull failed) stops the unpack before its next
- *       layer; what it committed is left to its lease and the collector, and a repeated pull
- *       finds those chain snapshots committed.
+ *   <li>{@link #close} without {@link #finish} (the pull failed) stops the unpack at the first
+ *       layer not yet in the store (the layers above it are not committed); what it committed is
+ *       left to its lease and the collector, and a repeated pull finds those chain snapshots
+ *       committed.
  * </ol>
  *
  * <pre>{@code

@@ -20,18 +20,22 @@ import dev.strata.overlay.changeset.ApplyOptions;
 import dev.strata.overlay.changeset.ApplyResult;
 import dev.strata.overlay.changeset.ApplyTarget;
 import dev.strata.overlay.changeset.LayerApplier;
+import dev.strata.overlay.changeset.LowerDirsReady;
 import dev.strata.snapshot.SnapshotKind;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.spi.BackendLock;
 import dev.strata.snapshot.spi.LayerTarget;
 import dev.strata.snapshot.spi.SnapshotBackend;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Turns an image into a chain of committed snapshots, one per layer, each named by its chain ID
@@ -52,7 +56,11 @@ import java.util.UUID;
  *       concurrent collection keeps the chain until the config's label links it to the image.
  * </ol>
  *
- * Finally the config blob gets the label {@code strata.gc.ref.snapshot.BACKEND = top chain ID},
+ * On a backend that {@linkplain SnapshotBackend#rebases rebases} (overlay) these steps run for
+ * several layers at once and the commits follow in chain order ({@link RebasedUnpack}); the
+ * snapshots and trees are the same.
+ *
+ * <p>Finally the config blob gets the label {@code strata.gc.ref.snapshot.BACKEND = top chain ID},
  * the edge the collector follows from an image to its snapshots, and the top snapshot the label
  * {@link #MANIFEST_LABEL} naming the manifest, the edge back that {@code ImageCommitter} follows
  * from a snapshot to the image it builds on (the last unpacked, when two images share a top).
@@ -69,12 +77,15 @@ public final class Unpacker {
 
   private static final Duration LEASE_EXPIRY = Duration.ofHours(1);
   /** Keys of the snapshots layers are applied in, before they are committed as their chain ID. */
-  private static final String EXTRACT_PREFIX = "extract-";
+  static final String EXTRACT_PREFIX = "extract-";
+  /** What one layer's apply holds at most (buffers, inflater, tar reader), for the memory bound. */
+  private static final long APPLY_MEMORY = 32L << 20;
 
   private final Storage storage;
   private final SnapshotBackend snapshotter;
   private final LayerApplier applier = LayerApplier.create();
   private final TransferListener listener;
+  private final int lanes;
 
   /**
    * An unpacker of {@code storage}'s images into {@code snapshotter}.
@@ -83,13 +94,28 @@ public final class Unpacker {
    *     strata's backends
    */
   public Unpacker(Storage storage, Snapshotter snapshotter) {
-    this(storage, SnapshotBackend.of(snapshotter), TransferListener.NONE);
+    this(storage, SnapshotBackend.of(snapshotter), TransferListener.NONE, defaultLanes());
   }
 
-  private Unpacker(Storage storage, SnapshotBackend snapshotter, TransferListener listener) {
+  private Unpacker(Storage storage, SnapshotBackend snapshotter, TransferListener listener, int lanes) {
     this.storage = storage;
     this.snapshotter = snapshotter;
     this.listener = listener;
+    this.lanes = lanes;
+  }
+
+  /**
+   * Layers applied at once by default: one per core, as memory allows (each apply holds a few
+   * MiB of buffers; a quarter of the heap is left to them); the system property {@code
+   * strata.unpack.lanes} overrides it (1: one after the other, for comparisons).
+   */
+  private static int defaultLanes() {
+    Integer asked = Integer.getInteger("strata.unpack.lanes");
+    if (asked != null && asked >= 1) {
+      return asked;
+    }
+    long byMemory = Runtime.getRuntime().maxMemory() / 4 / APPLY_MEMORY;
+    return (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), byMemory));
   }
 
   /**
@@ -97,7 +123,22 @@ public final class Unpacker {
    * read as it is applied, then finished ({@code skipped} when its snapshot existed already).
    */
   public Unpacker reportingTo(TransferListener listener) {
-    return new Unpacker(storage, snapshotter, listener);
+    return new Unpacker(storage, snapshotter, listener, lanes);
+  }
+
+  /**
+   * This unpacker, applying at most {@code lanes} layers at the same time on a backend that
+   * {@linkplain SnapshotBackend#rebases rebases} (overlay); 1 applies them one after the other,
+   * as on every other backend. The snapshots, their names and trees are the same either way. The
+   * default is the number of cores, bounded by the heap.
+   *
+   * @throws IllegalArgumentException when {@code lanes} is below 1
+   */
+  public Unpacker applyingAtOnce(int lanes) {
+    if (lanes < 1) {
+      throw new IllegalArgumentException("at least one layer at a time, not " + lanes);
+    }
+    return new Unpacker(storage, snapshotter, listener, lanes);
   }
 
   /**
@@ -136,22 +177,34 @@ public final class Unpacker {
     void await(Descriptor layer) throws IOException;
   }
 
+  /** Layers applied and their bytes. */
+  static final class Tally {
+    private int applied;
+    private long bytes;
+
+    void add(ApplyResult result) {
+      applied++;
+      bytes += result.bytes();
+    }
+  }
+
   /**
-   * Unpacks {@code resolved}, layer by layer in order, waiting for each layer's blob through
-   * {@code arrival} only when its snapshot is not committed already.
+   * Unpacks {@code resolved}, waiting for each layer's blob through {@code arrival} only when its
+   * snapshot is not committed already: several layers at once ({@link RebasedUnpack}) where the
+   * backend rebases and more than one lane is allowed, else layer by layer in order.
    */
   UnpackResult unpack(ResolvedImage resolved, Optional<String> join, Arrival arrival) throws IOException {
     return LeasedWork.withLease(storage, WorkSpec.of("unpack", LEASE_EXPIRY).joining(join), this::removeExtract, work -> {
-      int applied = 0;
-      long bytes = 0;
       List<Descriptor> layers = resolved.manifest().layers();
-      for (int i = 0; i < layers.size(); i++) {
-        Optional<String> parent = i == 0 ? Optional.empty() : Optional.of(resolved.chainIds().get(i - 1).toString());
-        Optional<ApplyResult> result =
-            unpackLayer(layers.get(i), resolved.config().diffIds().get(i), resolved.chainIds().get(i), parent, work, arrival);
-        if (result.isPresent()) {
-          applied++;
-          bytes += result.get().bytes();
+      Tally tally;
+      if (lanes > 1 && layers.size() > 1 && snapshotter.rebases()) {
+        tally = new RebasedUnpack(this, snapshotter, lanes).run(resolved, work, arrival);
+      } else {
+        tally = new Tally();
+        for (int i = 0; i < layers.size(); i++) {
+          Optional<String> parent = i == 0 ? Optional.empty() : Optional.of(resolved.chainIds().get(i - 1).toString());
+          unpackLayer(layers.get(i), resolved.config().diffIds().get(i), resolved.chainIds().get(i), parent, work, arrival)
+              .ifPresent(tally::add);
         }
       }
       storage.content()
@@ -163,7 +216,7 @@ public final class Unpacker {
         snapshotter.updateLabels(
             resolved.topChainId().toString(), Map.of(MANIFEST_LABEL, resolved.manifestDescriptor().digest().toString()), List.of());
       }
-      return new UnpackResult(resolved.topChainId(), layers.size(), applied, bytes);
+      return new UnpackResult(resolved.topChainId(), layers.size(), tally.applied, tally.bytes);
     });
   }
 
@@ -208,7 +261,7 @@ public final class Unpacker {
       snapshotter.prepare(key, parent, Map.of(GcLabels.LEASED, "true"));
       boolean committed = false;
       try {
-        ApplyResult result = apply(layer, snapshotter.layerTarget(key));
+        ApplyResult result = apply(layer, snapshotter.layerTarget(key), LowerDirsReady.ALREADY, NOT_CANCELLED);
         if (!result.diffId().equals(diffId)) {
           throw new DigestMismatchException(diffId.toString(), result.diffId().toString(), "diffID of layer " + layer.digest());
         }
@@ -227,17 +280,28 @@ public final class Unpacker {
     }
   }
 
-  private ApplyResult apply(Descriptor layer, LayerTarget target) throws IOException {
+  /** The listener told about each layer. */
+  TransferListener listener() {
+    return listener;
+  }
+
+  private static final AtomicBoolean NOT_CANCELLED = new AtomicBoolean();
+
+  /**
+   * Applies {@code layer} into {@code target}, whose lower directories are complete once {@code
+   * ready} returns; the read fails at its next buffer once {@code cancelled} is set.
+   */
+  ApplyResult apply(Descriptor layer, LayerTarget target, LowerDirsReady ready, AtomicBoolean cancelled) throws IOException {
     // Compression is detected from the bytes, not the media type: skopeo types the uncompressed
     // layers of a docker-archive as tar.gzip, and importing keeps its digests, hence its types.
     long limit = storage.config().layerSizeLimitNow();
     ApplyOptions options = ApplyOptions.defaults().withTarget(target.target()).withSizeLimit(limit);
     if (target.target() == ApplyTarget.OVERLAY_UPPER) {
       // parents the layer does not list get the lower directory's attributes (nearest first)
-      options = options.withLowerDirs(target.lowerDirs());
+      options = options.withLowerDirs(target.lowerDirs(), ready);
     }
     listener.started(layer);
-    try (InputStream in = listener.watching(storage.content().open(layer.digest(), ReadOption.VERIFY), layer)) {
+    try (InputStream in = new Cancellable(listener.watching(storage.content().open(layer.digest(), ReadOption.VERIFY), layer), cancelled, layer)) {
       ApplyResult result = applier.apply(in, target.directory(), options);
       listener.finished(layer, false);
       return result;
@@ -246,7 +310,37 @@ public final class Unpacker {
     }
   }
 
-  private boolean isCommitted(String name) throws IOException {
+  /** A layer's bytes, failing at the next read once its unpack is cancelled. */
+  private static final class Cancellable extends FilterInputStream {
+    private final AtomicBoolean cancelled;
+    private final Descriptor layer;
+
+    Cancellable(InputStream in, AtomicBoolean cancelled, Descriptor layer) {
+      super(in);
+      this.cancelled = cancelled;
+      this.layer = layer;
+    }
+
+    @Override
+    public int read() throws IOException {
+      check();
+      return super.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      check();
+      return super.read(b, off, len);
+    }
+
+    private void check() throws InterruptedIOException {
+      if (cancelled.get()) {
+        throw new InterruptedIOException("unpack cancelled while layer " + layer.digest() + " was applied");
+      }
+    }
+  }
+
+  boolean isCommitted(String name) throws IOException {
     return snapshotter.find(name).filter(info -> info.kind() == SnapshotKind.COMMITTED).isPresent();
   }
 }

@@ -28,6 +28,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 public final class TestImages {
   private TestImages() {}
 
+  /** The mtime of every entry of the layers, in milliseconds since the epoch. */
+  public static final long MTIME_MILLIS = 1_700_000_000_000L;
+
   /** One layer: path -> content, in tar order. */
   public static Map<String, String> layer(String... pathsAndContents) {
     Map<String, String> entries = new LinkedHashMap<>();
@@ -132,7 +135,7 @@ public final class TestImages {
         byte[] content = e.getValue().getBytes(StandardCharsets.UTF_8);
         entry.setMode(dir ? 0755 : 0644);
         entry.setSize(dir ? 0 : content.length);
-        entry.setModTime(1_700_000_000_000L);
+        entry.setModTime(MTIME_MILLIS);
         tar.putArchiveEntry(entry);
         if (!dir) {
           tar.write(content);

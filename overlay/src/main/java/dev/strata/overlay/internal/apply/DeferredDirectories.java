@@ -33,15 +33,23 @@ final class DeferredDirectories {
     implicit.remove(new Inode(dir.dev(), dir.ino()));
   }
 
+  /** Whether a directory member of this layer named the directory with this inode. */
+  boolean names(long dev, long ino) {
+    for (Pending p : pending.values()) {
+      if (p.dev() == dev && p.ino() == ino) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * A directory made for a member's parent that takes a lower directory's mode and mtime, unless a
    * member of this layer names it too (before or after).
    */
   void addImplicit(List<String> parts, Statx dir, int mode, Instant mtime, String entry) {
-    for (Pending p : pending.values()) {
-      if (p.dev() == dir.dev() && p.ino() == dir.ino()) {
-        return;
-      }
+    if (names(dir.dev(), dir.ino())) {
+      return;
     }
     implicit.put(new Inode(dir.dev(), dir.ino()), new Pending(List.copyOf(parts), dir.dev(), dir.ino(), mode, mtime, entry));
   }

@@ -37,15 +37,15 @@ public final class TreeApplier implements LayerApplier {
     Counts counts = new Counts();
     try (LayerStream stream = LayerStream.open(layer, options.mediaType(), options.sizeLimit());
         RootedTree tree = new RootedTree(Posix.openTree(hostPath));
-        LowerDirectories lowers = LowerDirectories.open(format.lowerDirs(options), options.overlayXattrs());
         Arena arena = Arena.ofConfined()) {
       Attributes attributes = new Attributes(chown);
       DeferredDirectories directories = new DeferredDirectories();
       // a whiteout this layer made, needed again as a directory (only marker formats record them)
       tree.onWhiteoutReplaced((parent, name, entry) -> format.replaceLower(tree, parent, name, entry));
-      if (!lowers.isEmpty()) {
-        tree.onImplicitDirectory(
-            (parent, name, parts, entry) -> copyLowerAttributes(lowers, attributes, directories, parent, name, parts, entry));
+      List<Path> lowerDirs = format.lowerDirs(options);
+      ImplicitDirectories implicit = new ImplicitDirectories();
+      if (!lowerDirs.isEmpty()) {
+        tree.onImplicitDirectory(implicit::made);
       }
       EntryWriter writer =
           new EntryWriter(tree, attributes, directories, counts, format, arena.allocate(1 << 20));
@@ -60,6 +60,13 @@ public final class TreeApplier implements LayerApplier {
         }
       }
       stream.drain();
+      if (!implicit.isEmpty()) {
+        // only now, and only when a parent had to be made, are the lowers read (and waited for)
+        options.lowersReady().await();
+        try (LowerDirectories lowers = LowerDirectories.open(lowerDirs, options.overlayXattrs())) {
+          implicit.resolve(tree, lowers, attributes, directories);
+        }
+      }
       directories.apply(tree);
       return new ApplyResult(
           stream.digest(),
@@ -74,29 +81,6 @@ public final class TreeApplier implements LayerApplier {
           counts.skipped,
           counts.bytes);
     }
-  }
-
-  /**
-   * An upper directory made for a member's parent would show in the merged view as 0755, the
-   * caller's, now, instead of the lower directory it shadows: give it that directory's owner and
-   * xattrs now, its mode and mtime with the other directories at the end.
-   */
-  private static void copyLowerAttributes(
-      LowerDirectories lowers,
-      Attributes attributes,
-      DeferredDirectories directories,
-      Fd parent,
-      String name,
-      List<String> parts,
-      String entry)
-      throws IOException {
-    Optional<LowerDirectories.DirAttributes> lower = lowers.find(String.join("/", parts), entry);
-    if (lower.isEmpty()) {
-      return;
-    }
-    LowerDirectories.DirAttributes a = lower.get();
-    attributes.ownerAndXattrs(parent, name, a.uid(), a.gid(), a.xattrs(), entry);
-    directories.addImplicit(parts, Posix.lstatat(parent, name, entry), a.permissions(), a.mtime(), entry);
   }
 
   /** One apply's members, dispatched by type. */
