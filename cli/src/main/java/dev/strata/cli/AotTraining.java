@@ -20,8 +20,9 @@ import java.util.List;
  * class once per built jar with {@code -XX:AOTCacheOutput}, and every later launch starts from
  * the classes it loaded and linked and the methods it profiled. It drives the common commands
  * through {@link Main#run} against a scratch store, as a user would: help and version, a layer
- * diff and apply, an image made from a directory, listed, inspected, exported, imported and
- * unpacked, and the store's reports. The FUSE mount server runs with other JVM options and far
+ * diff and apply, an image made from a directory, listed, inspected, exported, imported, pushed to
+ * and pulled from an in-process registry ({@link TrainingRegistry}) and unpacked, and the store's
+ * reports. The FUSE mount server runs with other JVM options and far
  * fewer classes, so it gets a cache of its own, trained by {@code --fuse} on one mount. Their output is discarded and a failing step does not stop
  * the others (a non-root user cannot unpack on overlay, for instance): the run only has to
  * load what those commands load.
@@ -77,6 +78,7 @@ public final class AotTraining {
       run("--root", root, "image", "export", "training:1", layout);
       run("--root", root, "image", "rm", "training:1");
       run("--root", root, "image", "import", layout);
+      registry(root, scratch.resolve("pulled").toString());
       run("--root", root, "unpack", "training:1");
       run("--root", root, "snapshot", "ls");
       run("--root", root, "du");
@@ -86,6 +88,21 @@ public final class AotTraining {
     } finally {
       System.setOut(out);
       System.setErr(err);
+    }
+  }
+
+  /**
+   * A push and a pull through {@link TrainingRegistry}: the HttpClient and the registry code are
+   * a third of the classes a pull loads, and were linked, spun and compiled in every pull and push
+   * before they were trained here (docs/benchmarks.md, "Profile of a pull and a push").
+   */
+  private static void registry(String root, String pulled) {
+    try (TrainingRegistry registry = TrainingRegistry.start()) {
+      String ref = registry.host() + "/training/app:1";
+      run("--root", root, "image", "push", "training:1", ref);
+      run("--root", pulled, "image", "pull", ref);
+    } catch (IOException e) {
+      // no loopback socket here: the training goes on without a registry
     }
   }
 

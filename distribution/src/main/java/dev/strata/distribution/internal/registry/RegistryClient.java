@@ -46,6 +46,7 @@ public final class RegistryClient implements AutoCloseable {
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(30))
             .sslContext(endpoint.sslContext())
+            .sslParameters(LazySslContext.parameters()) // else the client asks the context for them now
             .version(HttpClient.Version.HTTP_2)
             .build();
     Optional<Credentials> creds = options.credentials().isPresent() ? options.credentials() : options.credentialStore().lookup(reference.registry());

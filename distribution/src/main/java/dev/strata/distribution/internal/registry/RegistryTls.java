@@ -31,6 +31,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The TLS setup for one registry, as containers/image and docker make it from their {@code
@@ -58,7 +59,7 @@ record RegistryTls(SSLContext context, List<Path> files) {
   static RegistryTls of(Reference reference, RegistryOptions options) throws IOException {
     List<Path> files = new ArrayList<>();
     List<X509Certificate> cas = new ArrayList<>();
-    KeyStore clientKeys = emptyKeyStore();
+    KeyStore clientKeys = null; // made for the first client certificate: an empty one costs class loading
     for (Path dir : directories(reference, options.certDirectories())) {
       for (Path file : list(dir)) {
         String name = file.getFileName().toString();
@@ -68,6 +69,9 @@ record RegistryTls(SSLContext context, List<Path> files) {
         } else if (name.endsWith(".cert")) {
           Path key = dir.resolve(name.substring(0, name.length() - ".cert".length()) + ".key");
           requireExists(key, file);
+          if (clientKeys == null) {
+            clientKeys = emptyKeyStore();
+          }
           addKeyEntry(clientKeys, file, key);
           files.add(file);
         } else if (name.endsWith(".key")) {
@@ -75,20 +79,29 @@ record RegistryTls(SSLContext context, List<Path> files) {
         }
       }
     }
+    boolean verify = options.tlsVerify();
+    KeyStore keys = clientKeys;
+    // the files are read and checked now; the context, which loads the JDK's trust store, only
+    // when a connection needs TLS
+    return new RegistryTls(new LazySslContext(() -> context(reference, verify, cas, keys)), files);
+  }
+
+  private static SSLContext context(Reference reference, boolean verify, List<X509Certificate> cas, @Nullable KeyStore clientKeys) throws IOException {
     try {
-      if (options.tlsVerify() && cas.isEmpty() && clientKeys.size() == 0) {
-        return new RegistryTls(SSLContext.getDefault(), files);
+      boolean anyClientKey = clientKeys != null;
+      if (verify && cas.isEmpty() && !anyClientKey) {
+        return SSLContext.getDefault();
       }
       KeyManager[] keyManagers = null;
-      if (clientKeys.size() > 0) {
+      if (anyClientKey) {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(clientKeys, NO_PASSWORD);
         keyManagers = kmf.getKeyManagers();
       }
-      TrustManager[] trustManagers = options.tlsVerify() ? trusting(cas) : new TrustManager[] {new TrustingAll()};
+      TrustManager[] trustManagers = verify ? trusting(cas) : new TrustManager[] {new TrustingAll()};
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(keyManagers, trustManagers, null);
-      return new RegistryTls(context, files);
+      return context;
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot set up TLS for " + reference.registry() + ": " + e.getMessage(), e);
     }
