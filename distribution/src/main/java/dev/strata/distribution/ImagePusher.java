@@ -1,5 +1,6 @@
 package dev.strata.distribution;
 
+import dev.strata.core.transfer.ImageDestination;
 import dev.strata.core.Storage;
 import dev.strata.core.transfer.TransferListener;
 import dev.strata.distribution.internal.push.PushJob;

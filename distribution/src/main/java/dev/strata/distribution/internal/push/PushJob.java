@@ -10,7 +10,7 @@ import dev.strata.core.oci.Manifest;
 import dev.strata.core.oci.MediaTypes;
 import dev.strata.core.oci.OciJson;
 import dev.strata.core.transfer.TransferListener;
-import dev.strata.distribution.ImageDestination;
+import dev.strata.core.transfer.ImageDestination;
 import dev.strata.distribution.PushResult;
 import java.io.IOException;
 import java.io.InputStream;
