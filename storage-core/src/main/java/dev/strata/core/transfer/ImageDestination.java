@@ -49,7 +49,23 @@ public interface ImageDestination extends AutoCloseable {
   /** Points {@code tag} at the manifest or index {@code descriptor} (whose bytes are given). */
   void tag(Descriptor descriptor, byte[] bytes, String tag) throws IOException;
 
-  /** Releases connections; idempotent. */
+  /**
+   * Whether an index may be sent with only the entries the store holds. A file lists the others
+   * unfetched, as containerd's export does; a registry may refuse an index whose manifests it
+   * lacks, so the copier refuses first. False unless overridden.
+   */
+  default boolean takesPartialIndexes() {
+    return false;
+  }
+
+  /**
+   * Publishes everything given so far, after the last {@link #tag}. A destination that publishes
+   * each piece as it arrives (a registry) does nothing; a file writes or renames into place here,
+   * and reads the blobs' {@link BlobOpener}s then, so they must stay valid until it returns.
+   */
+  default void commit() throws IOException {}
+
+  /** Releases connections; a file destination not committed discards what it staged. Idempotent. */
   @Override
   default void close() throws IOException {}
 }
