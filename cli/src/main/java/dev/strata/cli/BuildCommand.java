@@ -11,7 +11,7 @@ import dev.strata.build.runtime.NetworkMode;
 import dev.strata.build.runtime.OciRuntime;
 import dev.strata.core.Storage;
 import dev.strata.distribution.ImagePuller;
-import dev.strata.distribution.ImageSource;
+import dev.strata.core.transfer.ImageSource;
 import dev.strata.distribution.PullOptions;
 import dev.strata.distribution.Reference;
 import dev.strata.distribution.Registry;

@@ -6,7 +6,7 @@ import dev.strata.core.oci.Descriptor;
 import dev.strata.core.oci.Platform;
 import dev.strata.core.oci.PlatformMatcher;
 import dev.strata.distribution.ImagePuller;
-import dev.strata.distribution.ImageSource;
+import dev.strata.core.transfer.ImageSource;
 import dev.strata.distribution.PullOptions;
 import dev.strata.distribution.PullResult;
 import dev.strata.distribution.Reference;
@@ -46,7 +46,7 @@ final class PullCommand extends ImageCommand.Verb {
   @Option(names = "--jobs", paramLabel = "N", defaultValue = "3", description = "Blobs downloaded at once (default 3).")
   int jobs;
 
-  @Option(names = "--lease", paramLabel = "ID", description = "Add what is pulled to this existing lease.")
+  @Option(names = "--lease", paramLabel = "ID", description = "Add what is pulled (and, with --unpack, its snapshots) to this existing lease.")
   String lease;
 
   @Option(names = "--unpack", description = "Unpack into snapshots while downloading.")
@@ -78,9 +78,12 @@ final class PullCommand extends ImageCommand.Verb {
     }
     PullResult result;
     if (unpack) {
-      // unpacking overlaps the download: layer i is applied while later layers still download
+      // unpacking overlaps the download: layer i is applied while later layers still download;
+      // the caller's lease gets the chain snapshots as well as the content, as containerd's pull
+      // lease does, so a pull killed half-way keeps both until the lease goes
       try (Snapshotter snapshots = Snapshotters.open(storage, snapshotter);
-          PipelinedUnpack pipeline = new Unpacker(storage, snapshots).pipelined(allPlatforms ? PlatformMatcher.host() : options.platforms(), Optional.empty())) {
+          PipelinedUnpack pipeline =
+              new Unpacker(storage, snapshots).pipelined(allPlatforms ? PlatformMatcher.host() : options.platforms(), Optional.ofNullable(lease))) {
         result = pull(storage, reference, options.withListener(both(lines, pipeline)).withManifestListener(pipeline::manifest));
         pipeline.finish(result.image().name());
       }

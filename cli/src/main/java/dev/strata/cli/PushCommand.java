@@ -1,7 +1,7 @@
 package dev.strata.cli;
 
 import dev.strata.core.Storage;
-import dev.strata.distribution.ImageDestination;
+import dev.strata.core.transfer.ImageDestination;
 import dev.strata.distribution.ImagePusher;
 import dev.strata.distribution.PushResult;
 import dev.strata.distribution.Reference;

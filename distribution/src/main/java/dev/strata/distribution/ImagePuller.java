@@ -1,5 +1,6 @@
 package dev.strata.distribution;
 
+import dev.strata.core.transfer.ImageSource;
 import dev.strata.core.Storage;
 import dev.strata.distribution.internal.pull.PullJob;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package dev.strata.distribution;
 
+import dev.strata.core.transfer.ImageDestination;
+import dev.strata.core.transfer.ImageSource;
 import dev.strata.distribution.internal.registry.BlobPusher;
 import dev.strata.distribution.internal.registry.Pinger;
 import dev.strata.distribution.internal.registry.RegistryClient;

@@ -1,7 +1,7 @@
 /**
- * Pull and push: {@link dev.strata.distribution.Reference} names an image in a registry, {@link
- * dev.strata.distribution.ImageSource} and {@link dev.strata.distribution.ImageDestination} are
- * the two ends of a copy, {@link dev.strata.distribution.Registry} makes them for a registry, and
+ * Pull and push: {@link dev.strata.distribution.Reference} names an image in a registry; {@link
+ * dev.strata.distribution.Registry} makes the registry's ends of a copy, storage-core's {@link
+ * dev.strata.core.transfer.ImageSource} and {@link dev.strata.core.transfer.ImageDestination}; and
  * {@link dev.strata.distribution.ImagePuller} / {@link dev.strata.distribution.ImagePusher} copy
  * between them and the store.
  */

@@ -1,5 +1,6 @@
 package dev.strata.distribution;
 
+import dev.strata.core.transfer.ImageDestination;
 import dev.strata.testkit.Skopeo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

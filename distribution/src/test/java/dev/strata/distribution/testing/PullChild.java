@@ -5,7 +5,7 @@ import dev.strata.core.StorageConfig;
 import dev.strata.core.oci.Descriptor;
 import dev.strata.core.transfer.TransferListener;
 import dev.strata.distribution.ImagePuller;
-import dev.strata.distribution.ImageSource;
+import dev.strata.core.transfer.ImageSource;
 import dev.strata.distribution.PullOptions;
 import dev.strata.distribution.PullResult;
 import dev.strata.distribution.Reference;

@@ -4,7 +4,7 @@ import dev.strata.testkit.Skopeo;
 import dev.strata.testkit.Capabilities;
 import dev.strata.core.Storage;
 import dev.strata.distribution.ImagePuller;
-import dev.strata.distribution.ImageSource;
+import dev.strata.core.transfer.ImageSource;
 import dev.strata.distribution.PullOptions;
 import dev.strata.distribution.PullResult;
 import dev.strata.distribution.Reference;

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Exports images to files: an OCI image layout directory, an OCI archive or a docker-archive.
+ * Exports images to files: an OCI image layout directory, an OCI archive or a docker-archive. It
+ * is {@link ImageCopier} with a file transport's destination, the copier a push runs with a
+ * registry's.
  *
  * <ul>
  *   <li><b>oci-layout / oci-archive</b>: every stored blob the images reach, byte for byte, and an

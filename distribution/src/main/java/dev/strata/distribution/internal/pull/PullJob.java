@@ -15,7 +15,7 @@ import dev.strata.core.oci.MediaTypes;
 import dev.strata.core.oci.OciJson;
 import dev.strata.core.oci.Platform;
 import dev.strata.core.oci.PlatformMatcher;
-import dev.strata.distribution.ImageSource;
+import dev.strata.core.transfer.ImageSource;
 import dev.strata.distribution.PullOptions;
 import dev.strata.distribution.PullResult;
 import dev.strata.distribution.RetryPolicy;

@@ -1,7 +1,7 @@
 package dev.strata.distribution.internal.registry;
 
 import dev.strata.core.oci.Descriptor;
-import dev.strata.distribution.ImageSource.BlobStream;
+import dev.strata.core.transfer.ImageSource.BlobStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;

@@ -1,7 +1,7 @@
 package dev.strata.distribution.internal.registry;
 
 import dev.strata.core.oci.Descriptor;
-import dev.strata.distribution.ImageDestination.BlobOpener;
+import dev.strata.core.transfer.ImageDestination.BlobOpener;
 import dev.strata.distribution.RegistryException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,7 +3,7 @@ package dev.strata.distribution.internal.registry;
 import dev.strata.core.oci.Descriptor;
 import dev.strata.core.oci.MediaTypes;
 import dev.strata.distribution.DistributionLabels;
-import dev.strata.distribution.ImageDestination;
+import dev.strata.core.transfer.ImageDestination;
 import dev.strata.distribution.Reference;
 import java.io.IOException;
 import java.util.Map;

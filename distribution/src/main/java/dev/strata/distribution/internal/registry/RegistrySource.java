@@ -3,7 +3,7 @@ package dev.strata.distribution.internal.registry;
 import dev.strata.core.error.SizeMismatchException;
 import dev.strata.core.oci.Descriptor;
 import dev.strata.distribution.DistributionLabels;
-import dev.strata.distribution.ImageSource;
+import dev.strata.core.transfer.ImageSource;
 import dev.strata.distribution.Reference;
 import java.io.IOException;
 import java.util.Map;

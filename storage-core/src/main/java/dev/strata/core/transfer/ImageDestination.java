@@ -1,4 +1,4 @@
-package dev.strata.distribution;
+package dev.strata.core.transfer;
 
 import dev.strata.core.oci.Descriptor;
 import java.io.IOException;
@@ -6,7 +6,8 @@ import java.io.InputStream;
 import java.util.Map;
 
 /**
- * Where an image is copied to: a registry today, file transports later. A copier asks {@link
+ * Where an image is copied to: a registry (distribution's {@code Registry.destination}), or a
+ * file transport (an OCI layout, an OCI archive, a docker-archive). A copier asks {@link
  * #has} first and skips what is there, sends blobs before the manifests that name them, children
  * before their index, and {@link #tag}s last, so a reader never sees a tag whose content is
  * missing.
@@ -30,8 +31,8 @@ public interface ImageDestination extends AutoCloseable {
 
   /**
    * Tries to make the destination take the blob from another place it already holds (a registry's
-   * cross-repository mount), guided by the blob's labels in the store (the source labels of
-   * {@link DistributionLabels}).
+   * cross-repository mount), guided by the blob's labels in the store (distribution's source
+   * labels, {@code containerd.io/distribution.source.REGISTRY}).
    *
    * @return the repository it was mounted from, or empty when no mount happened (then upload it)
    */
@@ -48,7 +49,23 @@ public interface ImageDestination extends AutoCloseable {
   /** Points {@code tag} at the manifest or index {@code descriptor} (whose bytes are given). */
   void tag(Descriptor descriptor, byte[] bytes, String tag) throws IOException;
 
-  /** Releases connections; idempotent. */
+  /**
+   * Whether an index may be sent with only the entries the store holds. A file lists the others
+   * unfetched, as containerd's export does; a registry may refuse an index whose manifests it
+   * lacks, so the copier refuses first. False unless overridden.
+   */
+  default boolean takesPartialIndexes() {
+    return false;
+  }
+
+  /**
+   * Publishes everything given so far, after the last {@link #tag}. A destination that publishes
+   * each piece as it arrives (a registry) does nothing; a file writes or renames into place here,
+   * and reads the blobs' {@link BlobOpener}s then, so they must stay valid until it returns.
+   */
+  default void commit() throws IOException {}
+
+  /** Releases connections; a file destination not committed discards what it staged. Idempotent. */
   @Override
   default void close() throws IOException {}
 }

@@ -1,4 +1,4 @@
-package dev.strata.distribution;
+package dev.strata.core.transfer;
 
 import dev.strata.core.oci.Descriptor;
 import java.io.IOException;
@@ -6,10 +6,12 @@ import java.io.InputStream;
 import java.util.Map;
 
 /**
- * Where an image is copied from: a registry today; an OCI layout, an OCI archive or a
- * docker-archive later (containers/image calls these transports). A source resolves its reference
+ * Where an image is copied from (containers/image calls these transports): a registry
+ * (distribution's {@code Registry.source}). A source resolves its reference
  * to the root descriptor (a manifest or an index), then serves manifests by descriptor, exact
- * bytes, and blobs as streams, from an offset when it can.
+ * bytes, and blobs as streams, from an offset when it can. The interface lives in storage-core, so
+ * that transports of storage-core (the files) and of distribution (the registry) are ends of one
+ * copier.
  *
  * <pre>{@code
  * try (ImageSource src = Registry.source(Reference.parse("debian"), RegistryOptions.defaults())) {
@@ -29,8 +31,9 @@ public interface ImageSource extends AutoCloseable {
   /**
    * The descriptor the reference names: media type, digest and size of its manifest or index.
    *
-   * @throws RegistryNotFoundException when there is no such image
-   * @throws UnsupportedManifestException when it is of a type strata does not pull
+   * @throws dev.strata.core.error.NotFoundException when there is no such image
+   * @throws dev.strata.core.oci.UnsupportedMediaTypeException when it is of a type strata does not
+   *     copy
    */
   Descriptor resolve() throws IOException;
 
