@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.strata.core.Storage;
 import dev.strata.core.StorageConfig;
 import dev.strata.core.content.LabelFilter;
+import dev.strata.core.error.FailedPreconditionException;
 import dev.strata.core.oci.Descriptor;
 import dev.strata.core.oci.PlatformMatcher;
 import dev.strata.core.transfer.TransferListener;
@@ -16,6 +17,7 @@ import dev.strata.snapshot.SnapshotInfo;
 import dev.strata.snapshot.SnapshotKind;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.overlayfs.OverlayfsSnapshotter;
+import dev.strata.snapshot.spi.SnapshotBackend;
 import dev.strata.snapshot.testing.TestImages;
 import dev.strata.testkit.Capabilities;
 import dev.strata.testkit.FileTree;
@@ -114,6 +116,46 @@ class RebasedUnpackTest {
               () -> new Unpacker(storage, snapshotter).applyingAtOnce(1).unpack("example.com/hostile:1", PlatformMatcher.host()))
           .isInstanceOf(UnsafeEntryException.class);
       assertThat(snapshotter.walk(LabelFilter.all())).hasSize(2);
+    } finally {
+      delete(dir);
+    }
+  }
+
+  @Test
+  void theNativeBackend_doesNotRebase_andRefusesARebasedCommit() throws IOException {
+    needsRoot();
+    Path dir = Files.createTempDirectory("rebased");
+    try (Storage storage = Storage.open(StorageConfig.at(dir));
+        Snapshotter snapshotter = dev.strata.snapshot.copy.CopySnapshotter.open(storage)) {
+      SnapshotBackend backend = SnapshotBackend.of(snapshotter);
+      backend.prepare("a", Optional.empty(), Map.of());
+      assertThat(backend.rebases()).isFalse();
+      assertThatThrownBy(() -> backend.commitOnto("b", "a", Optional.empty(), Map.of())).isInstanceOf(FailedPreconditionException.class);
+      assertThatThrownBy(() -> backend.layerTarget("a", List.of())).isInstanceOf(FailedPreconditionException.class);
+      assertThat(backend.stat("a").kind()).isEqualTo(SnapshotKind.ACTIVE);
+    } finally {
+      delete(dir);
+    }
+  }
+
+  @Test
+  void aRebasedCommit_ontoAnActiveSnapshot_isRefused_andOntoACommittedOne_recordsThatParent() throws IOException {
+    needsRoot();
+    Path dir = Files.createTempDirectory("rebased");
+    try (Storage storage = Storage.open(StorageConfig.at(dir));
+        Snapshotter snapshotter = OverlayfsSnapshotter.open(storage)) {
+      SnapshotBackend backend = SnapshotBackend.of(snapshotter);
+      backend.prepare("lower", Optional.empty(), Map.of());
+      backend.prepare("upper", Optional.empty(), Map.of());
+      assertThat(backend.layerTarget("upper", List.of("lower")).lowerDirs()).hasSize(1);
+      assertThatThrownBy(() -> backend.commitOnto("top", "upper", Optional.of("lower"), Map.of()))
+          .isInstanceOf(FailedPreconditionException.class)
+          .hasMessageContaining("not committed");
+      assertThat(backend.stat("upper").kind()).isEqualTo(SnapshotKind.ACTIVE);
+      backend.commit("base", "lower", Map.of());
+      backend.commitOnto("top", "upper", Optional.of("base"), Map.of());
+      assertThat(backend.stat("top").parent()).contains("base");
+      assertThatThrownBy(() -> backend.remove("base")).isInstanceOf(FailedPreconditionException.class);
     } finally {
       delete(dir);
     }
