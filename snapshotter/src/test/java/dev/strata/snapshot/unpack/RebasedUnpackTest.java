@@ -82,17 +82,13 @@ class RebasedUnpackTest {
             threads.add(Thread.currentThread().getName().replaceAll("-\\d+$", ""));
           }
         };
-    Path dir = Files.createTempDirectory("rebased");
-    try (Storage storage = Storage.open(StorageConfig.at(dir));
-        Snapshotter snapshotter = OverlayfsSnapshotter.open(storage)) {
+    inFreshStore(OverlayfsSnapshotter::open, (storage, snapshotter) -> {
       TestImages.create(storage, "example.com/six:1", SIX_LAYERS);
       UnpackResult result =
           new Unpacker(storage, snapshotter).applyingAtOnce(2).reportingTo(listener).unpack("example.com/six:1", PlatformMatcher.host());
       assertThat(result.applied()).isEqualTo(6);
       assertThat(threads).singleElement().satisfies(t -> assertThat(t).startsWith("strata-unpack-"));
-    } finally {
-      delete(dir);
-    }
+    });
   }
 
   @Test
@@ -100,9 +96,7 @@ class RebasedUnpackTest {
     needsRoot();
     List<Map<String, String>> layers = new ArrayList<>(SIX_LAYERS);
     layers.set(2, layer("usr/lib/.wh.evil/passwd", "x"));
-    Path dir = Files.createTempDirectory("rebased");
-    try (Storage storage = Storage.open(StorageConfig.at(dir));
-        Snapshotter snapshotter = OverlayfsSnapshotter.open(storage)) {
+    inFreshStore(OverlayfsSnapshotter::open, (storage, snapshotter) -> {
       TestImages.create(storage, "example.com/hostile:1", layers);
       assertThatThrownBy(
               () -> new Unpacker(storage, snapshotter).applyingAtOnce(4).unpack("example.com/hostile:1", PlatformMatcher.host()))
@@ -116,34 +110,26 @@ class RebasedUnpackTest {
               () -> new Unpacker(storage, snapshotter).applyingAtOnce(1).unpack("example.com/hostile:1", PlatformMatcher.host()))
           .isInstanceOf(UnsafeEntryException.class);
       assertThat(snapshotter.walk(LabelFilter.all())).hasSize(2);
-    } finally {
-      delete(dir);
-    }
+    });
   }
 
   @Test
   void theNativeBackend_doesNotRebase_andRefusesARebasedCommit() throws IOException {
     needsRoot();
-    Path dir = Files.createTempDirectory("rebased");
-    try (Storage storage = Storage.open(StorageConfig.at(dir));
-        Snapshotter snapshotter = dev.strata.snapshot.copy.CopySnapshotter.open(storage)) {
+    inFreshStore(dev.strata.snapshot.copy.CopySnapshotter::open, (storage, snapshotter) -> {
       SnapshotBackend backend = SnapshotBackend.of(snapshotter);
       backend.prepare("a", Optional.empty(), Map.of());
       assertThat(backend.rebases()).isFalse();
       assertThatThrownBy(() -> backend.commitOnto("b", "a", Optional.empty(), Map.of())).isInstanceOf(FailedPreconditionException.class);
       assertThatThrownBy(() -> backend.layerTarget("a", List.of())).isInstanceOf(FailedPreconditionException.class);
       assertThat(backend.stat("a").kind()).isEqualTo(SnapshotKind.ACTIVE);
-    } finally {
-      delete(dir);
-    }
+    });
   }
 
   @Test
   void aRebasedCommit_ontoAnActiveSnapshot_isRefused_andOntoACommittedOne_recordsThatParent() throws IOException {
     needsRoot();
-    Path dir = Files.createTempDirectory("rebased");
-    try (Storage storage = Storage.open(StorageConfig.at(dir));
-        Snapshotter snapshotter = OverlayfsSnapshotter.open(storage)) {
+    inFreshStore(OverlayfsSnapshotter::open, (storage, snapshotter) -> {
       SnapshotBackend backend = SnapshotBackend.of(snapshotter);
       backend.prepare("lower", Optional.empty(), Map.of());
       backend.prepare("upper", Optional.empty(), Map.of());
@@ -156,9 +142,7 @@ class RebasedUnpackTest {
       backend.commitOnto("top", "upper", Optional.of("base"), Map.of());
       assertThat(backend.stat("top").parent()).contains("base");
       assertThatThrownBy(() -> backend.remove("base")).isInstanceOf(FailedPreconditionException.class);
-    } finally {
-      delete(dir);
-    }
+    });
   }
 
   @Property(tries = 25)
@@ -224,9 +208,8 @@ class RebasedUnpackTest {
   }
 
   private static Outcome unpack(List<Map<String, String>> layers, int lanes) throws IOException {
-    Path dir = Files.createTempDirectory("rebased");
-    try (Storage storage = Storage.open(StorageConfig.at(dir));
-        Snapshotter snapshotter = OverlayfsSnapshotter.open(storage)) {
+    List<Outcome> outcome = new ArrayList<>();
+    inFreshStore(OverlayfsSnapshotter::open, (storage, snapshotter) -> {
       TestImages.create(storage, "example.com/stack:1", layers);
       Optional<String> failure = Optional.empty();
       try {
@@ -237,10 +220,9 @@ class RebasedUnpackTest {
       List<SnapshotInfo> all = snapshotter.walk(LabelFilter.all());
       List<String> snapshots =
           all.stream().map(s -> s.name() + " " + s.kind() + " on " + s.parent().orElse("-")).sorted().toList();
-      return new Outcome(failure, snapshots, layerDirs(snapshotter, all));
-    } finally {
-      delete(dir);
-    }
+      outcome.add(new Outcome(failure, snapshots, layerDirs(snapshotter, all)));
+    });
+    return outcome.getFirst();
   }
 
   /** The directories of the committed chain, base first, read through a probe's overlay mount options. */
@@ -266,6 +248,28 @@ class RebasedUnpackTest {
       return trees;
     } finally {
       snapshotter.remove("probe");
+    }
+  }
+
+  /** What a test does in a fresh store with one backend. */
+  @FunctionalInterface
+  private interface InStore {
+    void run(Storage storage, Snapshotter snapshotter) throws IOException;
+  }
+
+  /** How a test opens its backend. */
+  @FunctionalInterface
+  private interface Backend {
+    Snapshotter open(Storage storage) throws IOException;
+  }
+
+  private static void inFreshStore(Backend backend, InStore body) throws IOException {
+    Path dir = Files.createTempDirectory("rebased");
+    try (Storage storage = Storage.open(StorageConfig.at(dir));
+        Snapshotter snapshotter = backend.open(storage)) {
+      body.run(storage, snapshotter);
+    } finally {
+      delete(dir);
     }
   }
 
