@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.strata.core.Storage;
 import dev.strata.core.StorageConfig;
 import dev.strata.core.content.LabelFilter;
+import dev.strata.core.error.FailedPreconditionException;
 import dev.strata.core.oci.Descriptor;
 import dev.strata.core.oci.PlatformMatcher;
 import dev.strata.core.transfer.TransferListener;
@@ -16,6 +17,7 @@ import dev.strata.snapshot.SnapshotInfo;
 import dev.strata.snapshot.SnapshotKind;
 import dev.strata.snapshot.Snapshotter;
 import dev.strata.snapshot.overlayfs.OverlayfsSnapshotter;
+import dev.strata.snapshot.spi.SnapshotBackend;
 import dev.strata.snapshot.testing.TestImages;
 import dev.strata.testkit.Capabilities;
 import dev.strata.testkit.FileTree;
@@ -80,17 +82,13 @@ class RebasedUnpackTest {
             threads.add(Thread.currentThread().getName().replaceAll("-\\d+$", ""));
           }
         };
-    Path dir = Files.createTempDirectory("rebased");
-    try (Storage storage = Storage.open(StorageConfig.at(dir));
-        Snapshotter snapshotter = OverlayfsSnapshotter.open(storage)) {
+    inFreshStore(OverlayfsSnapshotter::open, (storage, snapshotter) -> {
       TestImages.create(storage, "example.com/six:1", SIX_LAYERS);
       UnpackResult result =
           new Unpacker(storage, snapshotter).applyingAtOnce(2).reportingTo(listener).unpack("example.com/six:1", PlatformMatcher.host());
       assertThat(result.applied()).isEqualTo(6);
       assertThat(threads).singleElement().satisfies(t -> assertThat(t).startsWith("strata-unpack-"));
-    } finally {
-      delete(dir);
-    }
+    });
   }
 
   @Test
@@ -98,9 +96,7 @@ class RebasedUnpackTest {
     needsRoot();
     List<Map<String, String>> layers = new ArrayList<>(SIX_LAYERS);
     layers.set(2, layer("usr/lib/.wh.evil/passwd", "x"));
-    Path dir = Files.createTempDirectory("rebased");
-    try (Storage storage = Storage.open(StorageConfig.at(dir));
-        Snapshotter snapshotter = OverlayfsSnapshotter.open(storage)) {
+    inFreshStore(OverlayfsSnapshotter::open, (storage, snapshotter) -> {
       TestImages.create(storage, "example.com/hostile:1", layers);
       assertThatThrownBy(
               () -> new Unpacker(storage, snapshotter).applyingAtOnce(4).unpack("example.com/hostile:1", PlatformMatcher.host()))
@@ -114,9 +110,39 @@ class RebasedUnpackTest {
               () -> new Unpacker(storage, snapshotter).applyingAtOnce(1).unpack("example.com/hostile:1", PlatformMatcher.host()))
           .isInstanceOf(UnsafeEntryException.class);
       assertThat(snapshotter.walk(LabelFilter.all())).hasSize(2);
-    } finally {
-      delete(dir);
-    }
+    });
+  }
+
+  @Test
+  void theNativeBackend_doesNotRebase_andRefusesARebasedCommit() throws IOException {
+    needsRoot();
+    inFreshStore(dev.strata.snapshot.copy.CopySnapshotter::open, (storage, snapshotter) -> {
+      SnapshotBackend backend = SnapshotBackend.of(snapshotter);
+      backend.prepare("a", Optional.empty(), Map.of());
+      assertThat(backend.rebases()).isFalse();
+      assertThatThrownBy(() -> backend.commitOnto("b", "a", Optional.empty(), Map.of())).isInstanceOf(FailedPreconditionException.class);
+      assertThatThrownBy(() -> backend.layerTarget("a", List.of())).isInstanceOf(FailedPreconditionException.class);
+      assertThat(backend.stat("a").kind()).isEqualTo(SnapshotKind.ACTIVE);
+    });
+  }
+
+  @Test
+  void aRebasedCommit_ontoAnActiveSnapshot_isRefused_andOntoACommittedOne_recordsThatParent() throws IOException {
+    needsRoot();
+    inFreshStore(OverlayfsSnapshotter::open, (storage, snapshotter) -> {
+      SnapshotBackend backend = SnapshotBackend.of(snapshotter);
+      backend.prepare("lower", Optional.empty(), Map.of());
+      backend.prepare("upper", Optional.empty(), Map.of());
+      assertThat(backend.layerTarget("upper", List.of("lower")).lowerDirs()).hasSize(1);
+      assertThatThrownBy(() -> backend.commitOnto("top", "upper", Optional.of("lower"), Map.of()))
+          .isInstanceOf(FailedPreconditionException.class)
+          .hasMessageContaining("not committed");
+      assertThat(backend.stat("upper").kind()).isEqualTo(SnapshotKind.ACTIVE);
+      backend.commit("base", "lower", Map.of());
+      backend.commitOnto("top", "upper", Optional.of("base"), Map.of());
+      assertThat(backend.stat("top").parent()).contains("base");
+      assertThatThrownBy(() -> backend.remove("base")).isInstanceOf(FailedPreconditionException.class);
+    });
   }
 
   @Property(tries = 25)
@@ -182,9 +208,8 @@ class RebasedUnpackTest {
   }
 
   private static Outcome unpack(List<Map<String, String>> layers, int lanes) throws IOException {
-    Path dir = Files.createTempDirectory("rebased");
-    try (Storage storage = Storage.open(StorageConfig.at(dir));
-        Snapshotter snapshotter = OverlayfsSnapshotter.open(storage)) {
+    List<Outcome> outcome = new ArrayList<>();
+    inFreshStore(OverlayfsSnapshotter::open, (storage, snapshotter) -> {
       TestImages.create(storage, "example.com/stack:1", layers);
       Optional<String> failure = Optional.empty();
       try {
@@ -195,10 +220,9 @@ class RebasedUnpackTest {
       List<SnapshotInfo> all = snapshotter.walk(LabelFilter.all());
       List<String> snapshots =
           all.stream().map(s -> s.name() + " " + s.kind() + " on " + s.parent().orElse("-")).sorted().toList();
-      return new Outcome(failure, snapshots, layerDirs(snapshotter, all));
-    } finally {
-      delete(dir);
-    }
+      outcome.add(new Outcome(failure, snapshots, layerDirs(snapshotter, all)));
+    });
+    return outcome.getFirst();
   }
 
   /** The directories of the committed chain, base first, read through a probe's overlay mount options. */
@@ -224,6 +248,28 @@ class RebasedUnpackTest {
       return trees;
     } finally {
       snapshotter.remove("probe");
+    }
+  }
+
+  /** What a test does in a fresh store with one backend. */
+  @FunctionalInterface
+  private interface InStore {
+    void run(Storage storage, Snapshotter snapshotter) throws IOException;
+  }
+
+  /** How a test opens its backend. */
+  @FunctionalInterface
+  private interface Backend {
+    Snapshotter open(Storage storage) throws IOException;
+  }
+
+  private static void inFreshStore(Backend backend, InStore body) throws IOException {
+    Path dir = Files.createTempDirectory("rebased");
+    try (Storage storage = Storage.open(StorageConfig.at(dir));
+        Snapshotter snapshotter = backend.open(storage)) {
+      body.run(storage, snapshotter);
+    } finally {
+      delete(dir);
     }
   }
 
