@@ -76,9 +76,9 @@ public final class AotTraining {
       run("--root", root, "image", "inspect", "training:1");
       run("--root", root, "image", "history", "training:1");
       run("--root", root, "image", "export", "training:1", layout);
+      registry(root, scratch.resolve("pulled").toString()); // while training:1 is in the store
       run("--root", root, "image", "rm", "training:1");
       run("--root", root, "image", "import", layout);
-      registry(root, scratch.resolve("pulled").toString());
       run("--root", root, "unpack", "training:1");
       run("--root", root, "snapshot", "ls");
       run("--root", root, "du");
