@@ -12,7 +12,7 @@
 #
 # Needs hyperfine, umoci, GNU time (/usr/bin/time); unpack uses overlay as root, native otherwise.
 # STRATA_BASELINE_JAR=JAR adds rows for an older jar run as bin/strata used to run it (plain
-# `java -jar` with only the flags lmdbjava and FFM need), for a before/after table.
+# `java -jar` with only the flags FFM and resumable hashing need), for a before/after table.
 set -euo pipefail
 
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"

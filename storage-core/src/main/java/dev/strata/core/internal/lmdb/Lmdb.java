@@ -427,7 +427,7 @@ public final class Lmdb implements Metadata, AutoCloseable {
     @Override
     public long id() {
       try {
-        return (long) Mdb.TXN_ID.invokeExact(txn.handle);
+        return (long) Mdb.TxnId.TXN_ID.invokeExact(txn.handle);
       } catch (Throwable t) {
         throw Mdb.rethrow(t);
       }
@@ -517,7 +517,7 @@ public final class Lmdb implements Metadata, AutoCloseable {
       s.value.set(JAVA_LONG, 0, value.length);
       s.value.set(JAVA_LONG, 8, 0L);
       try {
-        Mdb.check((int) Mdb.PUT.invokeExact(txn.handle, dbi(table), s.key(key), s.value, Mdb.MDB_RESERVE), "mdb_put");
+        Mdb.check((int) Mdb.Writes.PUT.invokeExact(txn.handle, dbi(table), s.key(key), s.value, Mdb.MDB_RESERVE), "mdb_put");
       } catch (Throwable t) {
         throw Mdb.rethrow(t);
       }
@@ -530,7 +530,7 @@ public final class Lmdb implements Metadata, AutoCloseable {
       Scratch s = Scratch.get();
       int rc;
       try {
-        rc = (int) Mdb.DEL.invokeExact(txn.handle, dbi(table), s.key(key), MemorySegment.NULL);
+        rc = (int) Mdb.Writes.DEL.invokeExact(txn.handle, dbi(table), s.key(key), MemorySegment.NULL);
       } catch (Throwable t) {
         throw Mdb.rethrow(t);
       }

@@ -83,15 +83,37 @@ final class Mdb {
   static final MethodHandle TXN_BEGIN = bind("mdb_txn_begin", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
   static final MethodHandle TXN_COMMIT = bind("mdb_txn_commit", P);
   static final MethodHandle TXN_ABORT = bind("mdb_txn_abort", FunctionDescriptor.ofVoid(ADDRESS));
-  static final MethodHandle TXN_ID = bindCritical("mdb_txn_id", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
   static final MethodHandle DBI_OPEN = bind("mdb_dbi_open", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
   static final MethodHandle GET = bindCritical("mdb_get", PIPP);
-  static final MethodHandle PUT = bind("mdb_put", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-  static final MethodHandle DEL = bind("mdb_del", PIPP);
   static final MethodHandle CURSOR_OPEN = bind("mdb_cursor_open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
   static final MethodHandle CURSOR_GET = bindCritical("mdb_cursor_get", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
   static final MethodHandle CURSOR_CLOSE = bind("mdb_cursor_close", FunctionDescriptor.ofVoid(ADDRESS));
-  private static final MethodHandle STRERROR = bind("mdb_strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+  // Linked on first use, each in a holder class of its own: every call shape linked spins a
+  // stub's worth of hidden classes that no AOT cache keeps (docs/benchmarks.md), and a command
+  // that only reads never needs these.
+
+  /** The calls only a write transaction makes. */
+  static final class Writes {
+    private Writes() {}
+
+    static final MethodHandle PUT = bind("mdb_put", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    static final MethodHandle DEL = bind("mdb_del", PIPP);
+  }
+
+  /** mdb_txn_id, for the collector's and the snapshotter's "no commit in between" checks. */
+  static final class TxnId {
+    private TxnId() {}
+
+    static final MethodHandle TXN_ID = bindCritical("mdb_txn_id", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+  }
+
+  /** mdb_strerror, for an error's text. */
+  private static final class Strerror {
+    private Strerror() {}
+
+    static final MethodHandle STRERROR = bind("mdb_strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+  }
 
   @SuppressWarnings("restricted") // the one place liblmdb's functions are linked; callers need native access
   private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
@@ -117,7 +139,7 @@ final class Mdb {
   /** LMDB's text for {@code rc}: its own codes, or strerror(3) for an errno. */
   static String strerror(int rc) {
     try {
-      MemorySegment text = (MemorySegment) STRERROR.invokeExact(rc);
+      MemorySegment text = (MemorySegment) Strerror.STRERROR.invokeExact(rc);
       return text.equals(MemorySegment.NULL) ? "error " + rc : MEMORY.getString(text.address());
     } catch (Throwable t) {
       throw rethrow(t);
