@@ -8,7 +8,11 @@ import dev.strata.core.StorageConfig;
 import dev.strata.core.transfer.ImageImporter;
 import dev.strata.core.transfer.ImportOptions;
 import dev.strata.snapshot.mount.Mounter;
+import dev.strata.testkit.ByteListing;
+import dev.strata.testkit.Command;
 import dev.strata.testkit.FileTree;
+import dev.strata.testkit.Latin1Names;
+import dev.strata.testkit.Umoci;
 import dev.strata.testkit.FileTree.Aspect;
 import dev.strata.snapshot.unpack.UnpackInteropTest;
 import dev.strata.snapshot.unpack.UnpackInteropTest.UmociImage;
@@ -85,5 +89,29 @@ class FuseMountCommandTest {
     try (var run = Files.list(dir.resolve("store/run"))) {
       assertThat(run.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".pid"));
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"overlay", "native"})
+  void namesThatAreNotUtf8_showAsUmociUnpacksThem_byteForByte(String backend) throws IOException {
+    // umoci by hand: UmociImage scans its oracle into a FileTree, whose Java path strings lose such names
+    Path at = Files.createDirectories(dir.resolve("latin1"));
+    String image = at.resolve("layout") + ":t";
+    Umoci.run(at, "init", "--layout", at.resolve("layout").toString());
+    Umoci.run(at, "new", "--image", image);
+    Umoci.run(at, "unpack", "--image", image, at.resolve("bundle").toString());
+    Latin1Names.write(at.resolve("bundle/rootfs"));
+    Umoci.run(at, "repack", "--image", image, at.resolve("bundle").toString());
+    Umoci.run(at, "unpack", "--image", image, at.resolve("oracle").toString());
+    try (Storage storage = Storage.open(StorageConfig.at(dir.resolve("store")))) {
+      new ImageImporter(storage).importFrom(at.resolve("layout"), ImportOptions.defaults().withName("example.com/fuse/latin1:t"));
+    }
+    CliRunner.Result mounted = strata("mount", "--fuse", "--snapshotter", backend, "example.com/fuse/latin1:t", target.toString());
+    assertThat(mounted.status()).as(mounted.err()).isZero();
+
+    String expected = ByteListing.of(at.resolve("oracle/rootfs"));
+    assertThat(expected).contains("./caf\u00e9 f", "./d\u00e9 d", "./caf\u00c3\u00a9 f", "./l l 777 0:0 4 -> caf\u00e9", "./caf\u00e9 user.\u00e9=0xe9ff")
+        .contains("./\u00ff f", "./\u00fe f");
+    assertThat(ByteListing.of(target)).isEqualTo(expected);
   }
 }

@@ -393,8 +393,8 @@ final class WritableOps {
       }
       LibFuse.replyDirents(req, size, offset, entries.size(), i -> {
         Listed e = entries.get(i);
-        return new LibFuse.Dirent(e.name(), e.ino(), e.mode());
-      }, StandardCharsets.ISO_8859_1, arena); // names are byte strings here
+        return new LibFuse.Dirent(e.name().getBytes(StandardCharsets.ISO_8859_1), e.ino(), e.mode()); // names are byte strings here
+      }, arena);
     });
   }
 
