@@ -114,4 +114,46 @@ class FuseMountCommandTest {
         .contains("./\u00ff f", "./\u00fe f");
     assertThat(ByteListing.of(target)).isEqualTo(expected);
   }
+
+  @org.junit.jupiter.api.Test
+  void mountFuse_ofASnapshotKey_showsACommittedOneReadOnly_andAnActiveOneWritableOnlyWithRw() throws IOException {
+    CliRunner.Result unpacked = strata("unpack", NAME);
+    assertThat(unpacked.status()).as(unpacked.err()).isZero();
+    String committed = unpacked.out().strip();
+    Path view = dir.resolve("view");
+    assertThat(strata("mount", "--fuse", committed, view.toString()).status()).isZero();
+    assertThat(FileTree.differences(rich.expected(), FileTree.scan(view), EnumSet.allOf(Aspect.class))).isEmpty();
+    assertThat(strata("umount", view.toString()).status()).isZero();
+
+    // an active snapshot of the user's: made by a --rw mount that umount keeps
+    Path first = dir.resolve("first");
+    assertThat(strata("mount", "--fuse", "--rw", NAME, first.toString()).status()).isZero();
+    Files.writeString(first.resolve("etc/one"), "one\n");
+    assertThat(strata("umount", first.toString()).status()).isZero();
+    String key = MountCommand.keyFor(first);
+
+    Path readOnly = dir.resolve("ro");
+    CliRunner.Result ro = strata("mount", "--fuse", key, readOnly.toString());
+    assertThat(ro.status()).as(ro.err()).isZero();
+    assertThat(readOnly.resolve("etc/one")).hasContent("one");
+    assertThat(Command.of("sh", "-c", "echo x > \"$1\"", "sh", readOnly.resolve("etc/two").toString()).run().succeeded()).isFalse();
+    assertThat(strata("mount", "--fuse", key, target.toString()).err()).contains("already mounted at " + readOnly);
+    assertThat(strata("umount", readOnly.toString()).status()).isZero();
+
+    CliRunner.Result rw = strata("mount", "--fuse", "--rw", key, target.toString());
+    assertThat(rw.status()).as(rw.err()).isZero();
+    Files.writeString(target.resolve("etc/two"), "two\n");
+    assertThat(strata("umount", target.toString()).status()).isZero();
+
+    // the changes are the snapshot's: a kernel mount of the same key shows both
+    Path kernel = dir.resolve("kernel");
+    assertThat(strata("mount", key, kernel.toString()).status()).isZero();
+    try {
+      assertThat(kernel.resolve("etc/one")).hasContent("one");
+      assertThat(kernel.resolve("etc/two")).hasContent("two");
+    } finally {
+      assertThat(strata("umount", kernel.toString()).status()).isZero();
+    }
+    assertThat(strata("snapshot", "ls").out()).contains(key);
+  }
 }
