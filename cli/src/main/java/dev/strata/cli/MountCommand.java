@@ -30,10 +30,10 @@ import picocli.CommandLine.Spec;
  * (a view, or with {@code --rw} an active snapshot that {@code strata commit} can turn into a
  * new image); an active snapshot or view is mounted as it is (an active one read-only unless
  * {@code --rw}), and at most once. DIR must be an empty directory, or absent (then created); a
- * failed mount leaves neither a snapshot nor a directory behind. With {@code --fuse} an image or
- * committed snapshot is shown by a detached FUSE mount server ({@link FuseMounts}) instead of the
- * kernel, read-only or, with {@code --rw}, writing into the new active snapshot's upper directory
- * exactly as kernel overlayfs would.
+ * failed mount leaves neither a snapshot nor a directory behind. With {@code --fuse} the same is
+ * shown by a detached FUSE mount server ({@link FuseMounts}) instead of the kernel, read-only or,
+ * with {@code --rw}, writing into the (new or given) active snapshot's upper directory exactly as
+ * kernel overlayfs would.
  */
 @Command(name = "mount", description = "Mount an image or a snapshot on DIR (read-only unless --rw).")
 final class MountCommand implements Callable<Integer> {
@@ -75,9 +75,10 @@ final class MountCommand implements Callable<Integer> {
       Optional<SnapshotInfo> snapshot = find(snapshots, what);
       if (snapshot.isPresent() && snapshot.get().kind() != SnapshotKind.COMMITTED) {
         if (fuse) {
-          throw new FailedPreconditionException(what, what + " is " + snapshot.get().kind() + ": only images and committed snapshots mount through FUSE yet");
+          new FuseMounts(storage).mountExisting(snapshots, what, target, !rw);
+        } else {
+          mounter.mountExisting(snapshots, what, target, !rw);
         }
-        mounter.mountExisting(snapshots, what, target, !rw);
       } else {
         mountNew(storage, snapshots, mounter, snapshot.isPresent(), target);
       }

@@ -9,6 +9,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The layer stack a snapshot's mount describes, for the mount server: an overlay mount's {@code
@@ -48,6 +49,11 @@ record FuseLayers(List<Path> layers, Set<WhiteoutFormat> formats, Optional<Upper
         boolean user = mount.options().contains("userxattr");
         Optional<Upper> upper = mount.option("upperdir")
             .map(u -> new Upper(Path.of(u), Path.of(mount.option("workdir").orElseThrow())));
+        if (mount.readOnly() && upper.isPresent()) {
+          // an active snapshot shown read-only: its upper directory is the top layer, nothing is written
+          lowers = Stream.concat(Stream.of(upper.get().upper()), lowers.stream()).toList();
+          upper = Optional.empty();
+        }
         return new FuseLayers(lowers, EnumSet.of(user ? WhiteoutFormat.OVERLAYFS_USERXATTR : WhiteoutFormat.OVERLAYFS), upper);
       }
       case "bind" -> {

@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -94,6 +96,56 @@ public final class FuseMounts {
         if (create) {
           Files.deleteIfExists(target);
         }
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Starts a mount server showing the existing snapshot {@code key} (active, or a view) on {@code
+   * target}, as {@code SnapshotMounter.mountExisting} does for kernel mounts: an active snapshot
+   * writable into its own upper directory unless {@code readOnly} (then its upper directory is the
+   * top read-only layer), a view read-only. The snapshot gets {@link SnapshotMounter#TARGET_LABEL}
+   * and {@link #FUSE_LABEL}; {@link #unmount} takes them off again and keeps the snapshot.
+   *
+   * @throws FailedPreconditionException when {@code target} is unusable (checked before anything
+   *     starts), the key is mounted already or being mounted by another process, or the server
+   *     fails to mount; the snapshot is left as it was then
+   */
+  public void mountExisting(Snapshotter snapshotter, String key, Path target, boolean readOnly) throws IOException {
+    boolean create = SnapshotMounter.checkMountPoint(target);
+    FileLock lock = lock(snapshotter, key);
+    try (lock) {
+      SnapshotInfo info = snapshotter.stat(key);
+      Optional<Path> at = SnapshotMounter.mountedAt(info);
+      if (at.isPresent()) {
+        throw new FailedPreconditionException(key, key + " is already mounted at " + at.get());
+      }
+      boolean writable = info.kind() == SnapshotKind.ACTIVE && !readOnly;
+      Mount mount = snapshotter.mounts(key).getFirst();
+      if (!writable) {
+        List<String> options = new ArrayList<>(mount.options());
+        options.remove("rw");
+        if (!options.contains("ro")) {
+          options.add("ro");
+        }
+        mount = new Mount(mount.type(), mount.source(), options);
+      }
+      if (create) {
+        Files.createDirectory(target);
+      }
+      try {
+        MountServer.start(runDir(), ids(target), FuseLayers.of(mount), target, storage.config().root());
+      } catch (IOException | RuntimeException e) {
+        if (create) {
+          Files.deleteIfExists(target);
+        }
+        throw e;
+      }
+      try {
+        snapshotter.updateLabels(key, Map.of(SnapshotMounter.TARGET_LABEL, target.toString(), FUSE_LABEL, writable ? "rw" : "ro"), Set.of());
+      } catch (IOException | RuntimeException e) {
+        MountServer.stop(ids(target), target, EXIT_WITHIN);
         throw e;
       }
     }

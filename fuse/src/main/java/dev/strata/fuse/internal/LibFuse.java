@@ -1,6 +1,7 @@
 package dev.strata.fuse.internal;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -11,7 +12,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.nio.charset.Charset;
 import java.util.function.IntFunction;
 
 /**
@@ -103,15 +103,15 @@ final class LibFuse {
     return LINKER.downcallHandle(LIB.findOrThrow(name), descriptor);
   }
 
-  /** One entry of a readdir reply: its name, inode number and {@code st_mode}. */
-  record Dirent(String name, long ino, int mode) {}
+  /** One entry of a readdir reply: its name (the bytes, no NUL), inode number and {@code st_mode}. */
+  record Dirent(byte[] name, long ino, int mode) {}
 
   /**
    * Replies to a readdir with the entries from {@code offset} on that fit in {@code size} bytes,
    * of the {@code count} that {@code entry} gives by index; an entry's offset is its index + 1.
-   * Names are encoded with {@code charset}. Returns libfuse's result.
+   * Returns libfuse's result.
    */
-  static int replyDirents(MemorySegment req, long size, long offset, int count, IntFunction<Dirent> entry, Charset charset, Arena arena)
+  static int replyDirents(MemorySegment req, long size, long offset, int count, IntFunction<Dirent> entry, Arena arena)
       throws Throwable {
     MemorySegment buf = arena.allocate(Math.max(size, 1));
     MemorySegment st = arena.allocate(STAT_SIZE);
@@ -121,7 +121,7 @@ final class LibFuse {
       st.fill((byte) 0);
       st.set(JAVA_LONG, 8, e.ino()); // st_ino
       st.set(JAVA_INT, 24, e.mode()); // st_mode
-      MemorySegment name = arena.allocateFrom(e.name(), charset);
+      MemorySegment name = cString(e.name(), arena);
       long need = (long) ADD_DIRENTRY.invokeExact(req, buf.asSlice(used), size - used, name, st, (long) i + 1);
       if (need > size - used) {
         break;
@@ -129,6 +129,23 @@ final class LibFuse {
       used += need;
     }
     return (int) REPLY_BUF.invokeExact(req, buf, used);
+  }
+
+  /** {@code bytes} and a NUL in {@code arena}: a C string holding exactly those bytes. */
+  static MemorySegment cString(byte[] bytes, Arena arena) {
+    MemorySegment s = arena.allocate(bytes.length + 1L);
+    MemorySegment.copy(bytes, 0, s, JAVA_BYTE, 0, bytes.length);
+    return s; // allocate zeroes the memory: the last byte is the NUL
+  }
+
+  /** The bytes of the C string at {@code s}, without its NUL. */
+  static byte[] bytes(MemorySegment s) {
+    MemorySegment all = s.reinterpret(Long.MAX_VALUE);
+    long n = 0;
+    while (all.get(JAVA_BYTE, n) != 0) {
+      n++;
+    }
+    return all.asSlice(0, n).toArray(JAVA_BYTE);
   }
 
   /** statvfs(3) of {@code path} into a new {@code struct statvfs} in {@code arena}; {@code null} when it fails. */

@@ -9,6 +9,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import dev.strata.core.error.InvalidArgumentException;
 import dev.strata.overlay.union.Attributes;
 import dev.strata.overlay.union.Entry;
+import dev.strata.overlay.union.SurrogateEscape;
 import dev.strata.overlay.union.UnionView;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -18,7 +19,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -101,7 +101,7 @@ final class UnionOps {
         error(req, ENOTDIR);
         return;
       }
-      String child = name.reinterpret(Long.MAX_VALUE).getString(0, StandardCharsets.UTF_8);
+      String child = SurrogateEscape.decode(LibFuse.bytes(name));
       MemorySegment param = arena.allocate(LibFuse.ENTRY_SIZE);
       var found = view.lookup(dir.path().isEmpty() ? child : dir.path() + "/" + child);
       if (found.isPresent()) {
@@ -145,7 +145,7 @@ final class UnionOps {
         error(req, EINVAL);
         return;
       }
-      call(LibFuse.REPLY_READLINK, req, arena.allocateFrom(link.target(), StandardCharsets.UTF_8));
+      call(LibFuse.REPLY_READLINK, req, LibFuse.cString(SurrogateEscape.encode(link.target()), arena));
     } catch (Throwable t) {
       error(req, t);
     }
@@ -232,8 +232,8 @@ final class UnionOps {
       }
       LibFuse.replyDirents(req, size, offset, entries.size(), i -> {
         Entry e = entries.get(i);
-        return new LibFuse.Dirent(e.name(), e.attributes().ino(), e.attributes().mode());
-      }, StandardCharsets.UTF_8, arena);
+        return new LibFuse.Dirent(SurrogateEscape.encode(e.name()), e.attributes().ino(), e.attributes().mode());
+      }, arena);
     } catch (Throwable t) {
       error(req, t);
     }
@@ -260,7 +260,7 @@ final class UnionOps {
 
   void getxattr(MemorySegment req, long ino, MemorySegment name, long size) {
     try (Arena arena = Arena.ofConfined()) {
-      String key = name.reinterpret(Long.MAX_VALUE).getString(0, StandardCharsets.UTF_8);
+      String key = SurrogateEscape.decode(LibFuse.bytes(name));
       byte[] value = view.xattrs(node(ino)).get(key);
       if (value == null) {
         error(req, ENODATA);
@@ -276,7 +276,7 @@ final class UnionOps {
     try (Arena arena = Arena.ofConfined()) {
       var names = new java.io.ByteArrayOutputStream();
       for (String key : view.xattrs(node(ino)).keySet()) {
-        names.writeBytes(key.getBytes(StandardCharsets.UTF_8));
+        names.writeBytes(SurrogateEscape.encode(key));
         names.write(0);
       }
       replySized(req, arena, names.toByteArray(), size);

@@ -51,6 +51,8 @@ final class WritableOps {
   private static final int O_APPEND = 02000;
   private static final int S_ISGID = 02000;
   private static final int RENAME_NOREPLACE = 1;
+  /** linux/fs.h: swap the two names atomically; both must exist. */
+  private static final int RENAME_EXCHANGE = 2;
   private static final long FUSE_ROOT_ID = 1;
   /** fuse_lowlevel.h's FUSE_SET_ATTR_* bits. */
   private static final int SET_MODE = 1, SET_UID = 2, SET_GID = 4, SET_SIZE = 8, SET_ATIME = 16, SET_MTIME = 32,
@@ -195,6 +197,27 @@ final class WritableOps {
         paths.put(e.getValue(), now);
       }
     }
+  }
+
+  /** The node IDs of {@code a} and {@code b} and of everything below them, swapped. */
+  private synchronized void exchanged(String a, String b) {
+    Map<String, Long> moving = new java.util.HashMap<>();
+    for (Map.Entry<String, Long> e : List.copyOf(nodeIds.entrySet())) {
+      String p = e.getKey();
+      String now = under(p, a) ? b + p.substring(a.length()) : under(p, b) ? a + p.substring(b.length()) : null;
+      if (now != null) {
+        nodeIds.remove(p);
+        moving.put(now, e.getValue());
+      }
+    }
+    moving.forEach((p, id) -> {
+      nodeIds.put(p, id);
+      paths.put(id, p);
+    });
+  }
+
+  private static boolean under(String p, String dir) {
+    return p.equals(dir) || p.startsWith(dir + "/");
   }
 
   private synchronized void forgetPath(String path) {
@@ -393,8 +416,8 @@ final class WritableOps {
       }
       LibFuse.replyDirents(req, size, offset, entries.size(), i -> {
         Listed e = entries.get(i);
-        return new LibFuse.Dirent(e.name(), e.ino(), e.mode());
-      }, StandardCharsets.ISO_8859_1, arena); // names are byte strings here
+        return new LibFuse.Dirent(e.name().getBytes(StandardCharsets.ISO_8859_1), e.ino(), e.mode()); // names are byte strings here
+      }, arena);
     });
   }
 
@@ -644,11 +667,16 @@ final class WritableOps {
   void rename(MemorySegment req, long parent, MemorySegment name, long newParent, MemorySegment newName, int flags) {
     reply(req, arena -> {
       synchronized (this) {
-        if ((flags & ~RENAME_NOREPLACE) != 0) {
+        if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) != 0 || flags == (RENAME_NOREPLACE | RENAME_EXCHANGE)) {
           throw new LinuxException(Errno.EINVAL, "rename", "flags " + flags);
         }
         String from = WritableUnion.child(path(parent), name(name));
         String to = WritableUnion.child(path(newParent), name(newName));
+        if ((flags & RENAME_EXCHANGE) != 0) {
+          exchange(from, to);
+          error(req, 0);
+          return;
+        }
         Found old = found(from);
         Optional<Found> existing = union.resolve(to);
         if (existing.isPresent() && (flags & RENAME_NOREPLACE) != 0) {
@@ -690,6 +718,35 @@ final class WritableOps {
       }
       error(req, 0);
     });
+  }
+
+  /**
+   * RENAME_EXCHANGE as {@code ovl_rename} does it without {@code redirect_dir}: both names must
+   * exist; a directory a lower layer shows through cannot move ({@code EXDEV}); both are copied up
+   * and swapped in the upper directory, which leaves no whiteout (both names stay taken); a
+   * directory that lands in a merged directory is made opaque.
+   */
+  private void exchange(String from, String to) throws IOException {
+    Found a = found(from);
+    Found b = found(to);
+    if (from.equals(to)) {
+      return;
+    }
+    for (Found f : List.of(a, b)) {
+      if (f.isDirectory() && (union.merged(f) || !f.inUpper())) {
+        throw new LinuxException(Errno.EXDEV, "rename", f.path());
+      }
+    }
+    a = copyUp.ensureUpper(a);
+    b = copyUp.ensureUpper(b);
+    Posix.renameat(Fd.CWD, union.host(0, from), Fd.CWD, union.host(0, to), RENAME_EXCHANGE, from);
+    if (a.isDirectory() && !union.opaque(union.host(0, to)) && union.merged(found(WritableUnion.parentOf(to)))) {
+      copyUp.setOpaque(to);
+    }
+    if (b.isDirectory() && !union.opaque(union.host(0, from)) && union.merged(found(WritableUnion.parentOf(from)))) {
+      copyUp.setOpaque(from);
+    }
+    exchanged(from, to);
   }
 
   void link(MemorySegment req, long ino, long newParent, MemorySegment newName) {

@@ -1,7 +1,10 @@
 package dev.strata.overlay.nio;
 
+import dev.strata.core.error.InvalidArgumentException;
+import dev.strata.overlay.union.SurrogateEscape;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -30,9 +33,19 @@ final class StrataPath implements Path {
     this.names = List.copyOf(names);
   }
 
-  /** Parses {@code first} and {@code more} joined by {@code /}; empty names are dropped. */
+  /**
+   * Parses {@code first} and {@code more} joined by {@code /}; empty names are dropped.
+   *
+   * @throws InvalidPathException when a name holds a lone surrogate that stands for no byte
+   *     ({@link SurrogateEscape}), as the default file system refuses a name its encoding cannot map
+   */
   static StrataPath parse(StrataFileSystem fs, String first, String... more) {
     String joined = more.length == 0 ? first : first + "/" + String.join("/", more);
+    try {
+      SurrogateEscape.encode(joined);
+    } catch (InvalidArgumentException e) {
+      throw new InvalidPathException(joined, "a lone surrogate that stands for no byte of a file name");
+    }
     List<String> names = Arrays.stream(joined.split("/")).filter(s -> !s.isEmpty()).toList();
     return new StrataPath(fs, joined.startsWith("/"), names);
   }
@@ -159,10 +172,25 @@ final class StrataPath implements Path {
   @Override
   public URI toUri() {
     try {
-      return new URI(StrataFileSystemProvider.SCHEME, fs.name(), "/" + unionPath(), null);
+      URI root = new URI(StrataFileSystemProvider.SCHEME, fs.name(), "/", null);
+      return URI.create(root + percentEncoded(unionPath()));
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The bytes of {@code path} ({@link SurrogateEscape}) as a URI path: unreserved bytes as they are, every other one {@code %XX}. */
+  private static String percentEncoded(String path) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : SurrogateEscape.encode(path)) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "/-._~".indexOf(c) >= 0) {
+        out.append((char) c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+      }
+    }
+    return out.toString();
   }
 
   @Override

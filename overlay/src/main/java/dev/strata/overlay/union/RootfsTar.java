@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedMap;
@@ -142,8 +141,8 @@ public final class RootfsTar {
     }
   }
 
-  /** The tar writer's byte-per-char form of a UTF-8 name. */
+  /** The tar writer's byte-per-char form of a union name (see {@link SurrogateEscape}). */
   private static String host(String s) {
-    return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    return SurrogateEscape.toHost(s);
   }
 }

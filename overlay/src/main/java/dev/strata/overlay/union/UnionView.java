@@ -11,7 +11,6 @@ import dev.strata.overlay.internal.union.Markers;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -47,8 +46,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>Paths</b> are {@code /}-separated names relative to the root; a leading {@code /} is
  * allowed, {@code ""} and {@code "/"} name the root, {@code .} and {@code ..} are refused (the
- * caller normalizes). Names are UTF-8; a name that is not valid UTF-8 shows with replacement
- * characters and cannot be looked up. Symlinks are never followed by the view itself, neither at
+ * caller normalizes). Names are bytes, given as strings by {@link SurrogateEscape}: UTF-8, each byte that is
+ * not valid UTF-8 as a lone surrogate, so every name round-trips (paths, symlink targets and
+ * xattr names alike). Symlinks are never followed by the view itself, neither at
  * the end of a path nor in the middle: a path through a symlink is not found.
  *
  * <p><b>Identity.</b> {@link Attributes#ino()} is one number per (layer, inode), so the names of
@@ -343,20 +343,10 @@ public final class UnionView implements AutoCloseable {
   }
 
   private static String host(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) >= 0x80) {
-        return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
-      }
-    }
-    return s; // ASCII: the same chars in both forms
+    return SurrogateEscape.toHost(s);
   }
 
   private static String display(String host) {
-    for (int i = 0; i < host.length(); i++) {
-      if (host.charAt(i) >= 0x80) {
-        return new String(host.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-      }
-    }
-    return host;
+    return SurrogateEscape.fromHost(host);
   }
 }

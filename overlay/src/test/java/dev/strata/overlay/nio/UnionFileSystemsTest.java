@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.overlay.union.UnionView;
+import dev.strata.testkit.Command;
+import dev.strata.testkit.Latin1Names;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
@@ -89,6 +91,29 @@ class UnionFileSystemsTest {
       assertThat(viaView).isEqualTo(Files.readAttributes(base.resolve("motd"), spec, LinkOption.NOFOLLOW_LINKS));
       assertThat(Files.isSameFile(fs.getPath("/etc/motd"), fs.getPath("/etc/motd-link"))).isTrue();
       assertThat(Files.isSameFile(fs.getPath("/etc/motd"), fs.getPath("/etc/new"))).isFalse();
+    }
+  }
+
+  @Test
+  void namesThatAreNotUtf8_areWalkedAndRead_neitherLostNorMerged() throws Exception {
+    Path lower = Files.createDirectories(dir.resolve("latin1/lower"));
+    Path upper = Files.createDirectories(dir.resolve("latin1/upper"));
+    Latin1Names.write(lower);
+    Command.run(upper, "sh", "-c", ": > \"$(printf '.wh.\\376')\""); // an OCI whiteout of \xfe
+    try (FileSystem fs = UnionFileSystems.open(UnionView.open(List.of(upper, lower)), "latin1");
+        Stream<Path> walk = Files.walk(fs.getPath("/"))) {
+      List<Path> all = walk.toList();
+      assertThat(all.stream().map(Path::toString).toList()).doesNotHaveDuplicates()
+          .containsExactlyInAnyOrder("/", "/caf\u00e9", "/caf\uDCE9", "/d\uDCE9", "/d\uDCE9/\uDCE4", "/l", "/\uDCFF");
+      assertThat(Files.readString(fs.getPath("/caf\uDCE9"))).isEqualTo("latin1");
+      assertThat(Files.readString(fs.getPath("/l"))).isEqualTo("latin1");
+      assertThat(Files.readSymbolicLink(fs.getPath("/l"))).hasToString("caf\uDCE9");
+      assertThat(fs.getPath("/caf\uDCE9").toUri()).hasToString("strata://latin1/caf%E9");
+      // the default file system keeps the bytes as well, but prints each byte as U+FFFD: FF and E9 look alike there
+      try (Stream<Path> jdk = Files.list(lower)) {
+        assertThat(jdk.count()).isEqualTo(6);
+      }
+      assertThatThrownBy(() -> fs.getPath("/\uD800")).isInstanceOf(java.nio.file.InvalidPathException.class);
     }
   }
 

@@ -5,6 +5,7 @@ import dev.strata.testkit.Command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.strata.testkit.Latin1Names;
 import dev.strata.core.error.InvalidArgumentException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -104,6 +105,30 @@ class UnionViewTest {
     }
     try (UnionView view = UnionView.open(List.of(only))) {
       assertThat(names(view, "")).containsExactly("B", "_", "a", "b", "é");
+    }
+  }
+
+  @Test
+  void namesThatAreNotUtf8_roundTripAsBytes_neitherLostNorMerged() throws Exception {
+    Path lower = layer("lower");
+    Path upper = layer("upper");
+    Latin1Names.write(lower);
+    Command.run(upper, "sh", "-c", ": > \"$(printf '.wh.\\376')\""); // an OCI whiteout of \xfe
+    try (UnionView view = UnionView.open(List.of(upper, lower), EnumSet.of(WhiteoutFormat.OCI))) {
+      // sorted by bytes: "caf" C3 A9 before "caf" E9; then "d" E9, "l", FF (FE is whited out)
+      assertThat(names(view, "")).containsExactly("caf\u00e9", "caf\uDCE9", "d\uDCE9", "l", "\uDCFF");
+      Entry.RegularFile latin1 = (Entry.RegularFile) view.lookup("caf\uDCE9").orElseThrow();
+      ByteBuffer buf = ByteBuffer.allocate(16);
+      view.read(latin1, 0, buf);
+      assertThat(new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII)).isEqualTo("latin1");
+      assertThat(view.lookup("\uDCFE")).isEmpty();
+      assertThat(view.lookup("d\uDCE9/\uDCE4")).isPresent();
+      assertThat(((Entry.Symlink) view.lookup("l").orElseThrow()).target()).isEqualTo("caf\uDCE9");
+      assertThat(view.resolve("l", true)).contains(latin1);
+      Map<String, byte[]> xattrs = view.xattrs(latin1);
+      assertThat(xattrs).containsOnlyKeys("user.\uDCE9");
+      assertThat(xattrs.get("user.\uDCE9")).containsExactly(0xe9, 0xff);
+      assertThat(SurrogateEscape.encode(latin1.path())).containsExactly('c', 'a', 'f', 0xe9);
     }
   }
 

@@ -1,5 +1,8 @@
 package dev.strata.snapshot.internal;
 
+import dev.strata.linux.Directories;
+import dev.strata.linux.Fd;
+import dev.strata.linux.Names;
 import dev.strata.linux.Posix;
 import dev.strata.linux.Statx;
 import dev.strata.snapshot.Usage;
@@ -17,37 +20,37 @@ import java.util.Set;
 public final class Trees {
   private Trees() {}
 
-  /** Allocated bytes (st_blocks * 512) and inodes under {@code dir}; hardlinks counted once. */
+  /**
+   * Allocated bytes (st_blocks * 512) and inodes under {@code dir}; hardlinks counted once. The
+   * walk goes by descriptors and byte names, so a name that is not UTF-8 is measured too (a path
+   * string of the JDK would turn it into U+FFFD).
+   */
   public static Usage measure(Path dir) throws IOException {
     long[] totals = new long[2];
     Set<Long> seenLinks = new HashSet<>();
-    Files.walkFileTree(
-        dir,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-            if (!d.equals(dir)) {
-              add(d);
-            }
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-            add(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          private void add(Path path) throws IOException {
-            Statx stat = Posix.lstat(path);
-            if (stat.nlink() > 1 && !stat.isDirectory() && !seenLinks.add(stat.ino())) {
-              return;
-            }
-            totals[0] += stat.blocks() * 512;
-            totals[1]++;
-          }
-        });
+    String subject = dir.toString();
+    try (Fd root = Posix.openat(Fd.CWD, Names.of(dir), DIRECTORY_FLAGS, 0, subject)) {
+      measure(root, subject, totals, seenLinks);
+    }
     return new Usage(totals[0], totals[1]);
+  }
+
+  private static final int DIRECTORY_FLAGS = Posix.O_RDONLY | Posix.O_DIRECTORY | Posix.O_NOFOLLOW | Posix.O_CLOEXEC;
+
+  private static void measure(Fd dir, String subject, long[] totals, Set<Long> seenLinks) throws IOException {
+    for (String name : Directories.list(dir, subject)) {
+      Statx stat = Posix.lstatat(dir, name, subject);
+      if (stat.nlink() > 1 && !stat.isDirectory() && !seenLinks.add(stat.ino())) {
+        continue;
+      }
+      totals[0] += stat.blocks() * 512;
+      totals[1]++;
+      if (stat.isDirectory()) {
+        try (Fd child = Posix.openat(dir, name, DIRECTORY_FLAGS, 0, subject)) {
+          measure(child, subject, totals, seenLinks);
+        }
+      }
+    }
   }
 
   /** Deletes {@code dir} and everything under it; symlinks are removed, never followed. */

@@ -45,7 +45,8 @@ final class PaxHeaders {
       if (eq == end || eq == space + 1) {
         throw new MalformedLayerException("offset " + offset, "malformed PAX record at offset " + offset);
       }
-      String key = new String(data, space + 1, eq - space - 1, StandardCharsets.UTF_8);
+      // a byte string (one char per byte): the key of SCHILY.xattr.NAME holds an xattr name, which is bytes
+      String key = new String(data, space + 1, eq - space - 1, StandardCharsets.ISO_8859_1);
       byte[] value = java.util.Arrays.copyOfRange(data, eq + 1, end);
       if (key.equals("GNU.sparse.offset") || key.equals("GNU.sparse.numbytes")) {
         sparse00.add(decimal(key, value, offset));
@@ -106,7 +107,7 @@ final class PaxHeaders {
         x.put(k.substring("SCHILY.xattr.".length()), v);
       } else if (k.startsWith("LIBARCHIVE.xattr.")) {
         try {
-          String name = java.net.URLDecoder.decode(k.substring("LIBARCHIVE.xattr.".length()), StandardCharsets.UTF_8);
+          String name = java.net.URLDecoder.decode(k.substring("LIBARCHIVE.xattr.".length()), StandardCharsets.ISO_8859_1);
           x.putIfAbsent(name, Base64.getDecoder().decode(new String(v, StandardCharsets.US_ASCII).strip()));
         } catch (IllegalArgumentException e) {
           throw new MalformedLayerException("offset " + offset, "invalid PAX " + k + " at offset " + offset);
