@@ -46,7 +46,7 @@ final class PullCommand extends ImageCommand.Verb {
   @Option(names = "--jobs", paramLabel = "N", defaultValue = "3", description = "Blobs downloaded at once (default 3).")
   int jobs;
 
-  @Option(names = "--lease", paramLabel = "ID", description = "Add what is pulled (and, with --unpack, its snapshots) to this existing lease.")
+  @Option(names = "--lease", paramLabel = "ID", description = "Existing lease to hold the blobs (and --unpack's snapshots).")
   String lease;
 
   @Option(names = "--unpack", description = "Unpack into snapshots while downloading.")

@@ -112,9 +112,12 @@ final class NativeLibrary {
     if (holds(file, bytes)) {
       return file;
     }
-    Path tmp = Files.createTempFile(real, ".liblmdb-", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r-x------")));
+    // Written while 0600, then made read-only: a user who is not root cannot write a file
+    // created without the write bit (root can, which is why only a non-root test showed it).
+    Path tmp = Files.createTempFile(real, ".liblmdb-", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try {
       Files.write(tmp, bytes);
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("r-x------"));
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
