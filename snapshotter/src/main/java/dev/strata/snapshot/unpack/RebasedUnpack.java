@@ -5,8 +5,6 @@ import dev.strata.core.error.AlreadyExistsException;
 import dev.strata.core.error.DigestMismatchException;
 import dev.strata.core.error.NotFoundException;
 import dev.strata.core.image.GcLabels;
-import dev.strata.core.lease.LeaseResource;
-import dev.strata.core.lease.LeasedWork;
 import dev.strata.core.oci.Descriptor;
 import dev.strata.overlay.changeset.ApplyResult;
 import dev.strata.overlay.changeset.LowerDirsReady;
@@ -19,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -37,9 +34,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <h2>Order of the steps</h2>
  *
  * <ol>
- *   <li>One thread, layer by layer from the base: lease the chain ID, skip it when committed,
- *       otherwise take its unpack lock (ascending chain order, as the sequential unpack does, so
- *       two unpacks never wait on each other in a cycle), prepare {@code extract-UUID CHAIN} on
+ *   <li>One thread, layer by layer from the base (the unpacker leased every chain ID and every
+ *       layer's {@code extract-UUID CHAIN} key up front, in one transaction): skip the layer when
+ *       committed, otherwise take its unpack lock (ascending chain order, as the sequential unpack
+ *       does, so two unpacks never wait on each other in a cycle), prepare its extract key on
  *       the nearest committed chain below it, and queue its apply.
  *   <li>The pool applies the queued layers in queue order. A layer's lower directories are those
  *       of the layers queued below it, still being written; the applier reads them only for the
@@ -72,7 +70,7 @@ final class RebasedUnpack {
   private record Queued(int index, Descriptor layer, String key, BackendLock lock, Future<ApplyResult> apply) {}
 
   /** Unpacks {@code resolved}'s layers; returns how many it applied and their bytes. */
-  Unpacker.Tally run(ResolvedImage resolved, LeasedWork work, Unpacker.Arrival arrival) throws IOException {
+  Unpacker.Tally run(ResolvedImage resolved, List<String> extracts, Unpacker.Arrival arrival) throws IOException {
     List<Descriptor> layers = resolved.manifest().layers();
     int pool = POOLS.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
@@ -84,7 +82,7 @@ final class RebasedUnpack {
     List<Queued> queued = new ArrayList<>();
     Throwable failure = null;
     try {
-      queue(resolved, work, arrival, new Applies(applies, cancelled), queued);
+      queue(resolved, extracts, arrival, new Applies(applies, cancelled), queued);
       return commit(resolved, queued);
     } catch (IOException | RuntimeException | Error e) {
       failure = e;
@@ -98,7 +96,7 @@ final class RebasedUnpack {
   }
 
   private void queue(
-      ResolvedImage resolved, LeasedWork work, Unpacker.Arrival arrival, Applies applies, List<Queued> queued)
+      ResolvedImage resolved, List<String> extracts, Unpacker.Arrival arrival, Applies applies, List<Queued> queued)
       throws IOException {
     List<Descriptor> layers = resolved.manifest().layers();
     Optional<String> base = Optional.empty(); // the nearest committed chain below
@@ -106,9 +104,8 @@ final class RebasedUnpack {
     for (int i = 0; i < layers.size(); i++) {
       Descriptor layer = layers.get(i);
       Digest chain = resolved.chainIds().get(i);
-      // leased before anything else: once committed nothing refers to it until the config's label
-      work.protect(LeaseResource.snapshot(snapshots.name(), chain.toString()));
-      Optional<Queued> q = unpacker.isCommitted(chain.toString()) ? Optional.empty() : queue(i, layer, chain, work, arrival, applies, base, above);
+      Optional<Queued> q =
+          unpacker.isCommitted(chain.toString()) ? Optional.empty() : queue(i, layer, chain, extracts.get(i), arrival, applies, base, above);
       if (q.isEmpty()) {
         unpacker.listener().finished(layer, true);
         base = Optional.of(chain.toString());
@@ -124,14 +121,14 @@ final class RebasedUnpack {
   private record Applies(ExecutorService pool, AtomicBoolean cancelled) {}
 
   /**
-   * Takes {@code chain}'s lock, prepares its snapshot on {@code base} and queues its apply over
+   * Takes {@code chain}'s lock, prepares its leased snapshot {@code key} on {@code base} and queues its apply over
    * {@code above}; empty (the lock released) when another unpack committed it meanwhile.
    */
   private Optional<Queued> queue(
       int index,
       Descriptor layer,
       Digest chain,
-      LeasedWork work,
+      String key,
       Unpacker.Arrival arrival,
       Applies applies,
       Optional<String> base,
@@ -143,8 +140,6 @@ final class RebasedUnpack {
       if (unpacker.isCommitted(chain.toString())) {
         return Optional.empty(); // another unpack committed it while we waited
       }
-      String key = Unpacker.EXTRACT_PREFIX + UUID.randomUUID() + " " + chain;
-      work.protectTemporary(LeaseResource.snapshot(snapshots.name(), key));
       snapshots.prepare(key, base, Map.of(GcLabels.LEASED, "true")); // not a root: the lease protects it
       LayerTarget target;
       try {

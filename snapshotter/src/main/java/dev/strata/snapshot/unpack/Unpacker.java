@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -196,14 +197,15 @@ public final class Unpacker {
   UnpackResult unpack(ResolvedImage resolved, Optional<String> join, Arrival arrival) throws IOException {
     return LeasedWork.withLease(storage, WorkSpec.of("unpack", LEASE_EXPIRY).joining(join), this::removeExtract, work -> {
       List<Descriptor> layers = resolved.manifest().layers();
+      List<String> extracts = leaseUpFront(resolved, work);
       Tally tally;
       if (lanes > 1 && layers.size() > 1 && snapshotter.rebases()) {
-        tally = new RebasedUnpack(this, snapshotter, lanes).run(resolved, work, arrival);
+        tally = new RebasedUnpack(this, snapshotter, lanes).run(resolved, extracts, arrival);
       } else {
         tally = new Tally();
         for (int i = 0; i < layers.size(); i++) {
           Optional<String> parent = i == 0 ? Optional.empty() : Optional.of(resolved.chainIds().get(i - 1).toString());
-          unpackLayer(layers.get(i), resolved.config().diffIds().get(i), resolved.chainIds().get(i), parent, work, arrival)
+          unpackLayer(layers.get(i), resolved.config().diffIds().get(i), resolved.chainIds().get(i), parent, extracts.get(i), arrival)
               .ifPresent(tally::add);
         }
       }
@@ -228,6 +230,28 @@ public final class Unpacker {
     return new PipelinedUnpack(this, storage.content(), platform, join);
   }
 
+  /**
+   * Leases, in one transaction before anything is created, every layer's snapshot (its chain ID:
+   * once committed it is referenced by nothing until the config gets its label at the end, and a
+   * collection meanwhile must not take it) and, as temporaries, the {@code extract-} key each
+   * layer is applied in; returns those keys, one per layer. A key whose layer turns out committed
+   * already is never prepared: the lease names a snapshot that does not exist, which protects
+   * nothing and is gone with the lease.
+   */
+  private List<String> leaseUpFront(ResolvedImage resolved, LeasedWork work) throws IOException {
+    List<LeaseResource> chains = new ArrayList<>();
+    List<LeaseResource> temporaries = new ArrayList<>();
+    List<String> extracts = new ArrayList<>();
+    for (Digest chain : resolved.chainIds()) {
+      String key = EXTRACT_PREFIX + UUID.randomUUID() + " " + chain;
+      chains.add(LeaseResource.snapshot(snapshotter.name(), chain.toString()));
+      temporaries.add(LeaseResource.snapshot(snapshotter.name(), key));
+      extracts.add(key);
+    }
+    work.protect(chains, temporaries);
+    return extracts;
+  }
+
   /** Removes the half-applied snapshot of a dead unpack; what it committed is left to the collector. */
   private void removeExtract(LeaseResource resource) throws IOException {
     if (resource.type().equals(LeaseResource.SNAPSHOTS_PREFIX + snapshotter.name()) && resource.id().startsWith(EXTRACT_PREFIX)) {
@@ -239,12 +263,12 @@ public final class Unpacker {
     }
   }
 
-  /** Applies one layer as snapshot {@code chainId}, unless it exists; empty when it did. */
+  /**
+   * Applies one layer as snapshot {@code chainId} in the leased snapshot {@code key}, unless it
+   * exists; empty when it did.
+   */
   private Optional<ApplyResult> unpackLayer(
-      Descriptor layer, Digest diffId, Digest chainId, Optional<String> parent, LeasedWork work, Arrival arrival) throws IOException {
-    // Lease the layer's snapshot before anything else: once committed it is referenced by nothing
-    // until the config gets its label at the end, and a collection meanwhile must not take it.
-    work.protect(LeaseResource.snapshot(snapshotter.name(), chainId.toString()));
+      Descriptor layer, Digest diffId, Digest chainId, Optional<String> parent, String key, Arrival arrival) throws IOException {
     if (isCommitted(chainId.toString())) {
       listener.finished(layer, true);
       return Optional.empty();
@@ -255,8 +279,6 @@ public final class Unpacker {
       if (isCommitted(chainId.toString())) {
         return Optional.empty(); // someone else unpacked it while we waited
       }
-      String key = EXTRACT_PREFIX + UUID.randomUUID() + " " + chainId;
-      work.protectTemporary(LeaseResource.snapshot(snapshotter.name(), key));
       // not a root: the lease protects it while the layer is applied
       snapshotter.prepare(key, parent, Map.of(GcLabels.LEASED, "true"));
       boolean committed = false;

@@ -118,6 +118,21 @@ class LeasedWorkTest {
   }
 
   @Test
+  void protectingLastingAndTemporaryResourcesAtOnce_leasesBoth_andTheJoinedLeaseOnlyTheLasting() throws Exception {
+    leases.create("mine", java.util.Map.of());
+    LeaseResource chain = LeaseResource.snapshot("overlay", "sha256:chain");
+    LeaseResource extract = LeaseResource.snapshot("overlay", "extract-1 sha256:chain");
+    List<LeaseResource> own = new ArrayList<>();
+    LeasedWork.withLease(storage, WorkSpec.of("unpack", HOUR).joining(Optional.of("mine")), work -> {
+      work.protect(List.of(chain), List.of(extract));
+      own.addAll(leases.resources(work.leaseId()));
+      return null;
+    });
+    assertThat(own).containsExactlyInAnyOrder(chain, extract);
+    assertThat(leases.resources("mine")).containsExactly(chain);
+  }
+
+  @Test
   void joiningALeaseThatDoesNotExist_failsBeforeAnyWork() {
     assertThatThrownBy(() -> LeasedWork.withLease(storage, WorkSpec.of("import", HOUR).joining(Optional.of("nope")), work -> {
           throw new AssertionError("the work ran");
