@@ -66,6 +66,20 @@ class TokenAuthTest {
   }
 
   @Test
+  void aPushWithParallelJobs_fetchesOneTokenPerScope_notOnePerBlob() throws Exception {
+    RegistryOptions creds = seeded.anonymous().withCredentials(Credentials.parse(USER + ":" + PASSWORD));
+    seeded.pull(registry.host(), creds);
+    int before = registry.tokensIssued();
+
+    Reference dest = Reference.parse(registry.host() + "/" + seeded.repo() + "-jobs:v1");
+    try (ImageDestination d = Registry.destination(dest, creds)) {
+      new ImagePusher(seeded.storage()).push(registry.host() + "/" + seeded.repo() + ":v1", d, "v1", 3, TransferListener.NONE);
+    }
+
+    assertThat(registry.tokensIssued() - before).as("the push scope (HEADs, manifest) and the mount's scope (it reads the source)").isEqualTo(2);
+  }
+
+  @Test
   void theTokenServerRefusingAnonymousUsers_isAnAuthErrorNamingRegistryAndRepository() {
     assertThatThrownBy(() -> seeded.pull(registry.host(), seeded.anonymous()))
         .isInstanceOf(RegistryAuthException.class)

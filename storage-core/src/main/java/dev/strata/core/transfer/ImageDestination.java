@@ -46,7 +46,11 @@ public interface ImageDestination extends AutoCloseable {
   /** Stores a manifest or index under its digest, exactly {@code bytes}. */
   void putManifest(Descriptor descriptor, byte[] bytes) throws IOException;
 
-  /** Points {@code tag} at the manifest or index {@code descriptor} (whose bytes are given). */
+  /**
+   * Stores the manifest or index {@code descriptor}, exactly {@code bytes}, and points {@code tag}
+   * at it. The copier gives an image's root only here, never to {@link #putManifest}, so a registry
+   * receives it in one {@code PUT} by tag.
+   */
   void tag(Descriptor descriptor, byte[] bytes, String tag) throws IOException;
 
   /**

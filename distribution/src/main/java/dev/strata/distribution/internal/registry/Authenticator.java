@@ -38,6 +38,7 @@ final class Authenticator {
   private final Optional<Credentials> credentials;
   private final Clock clock = Clock.systemUTC();
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+  private final Map<String, Object> fetching = new ConcurrentHashMap<>();
   private volatile Optional<Challenge> challenge = Optional.empty();
 
   Authenticator(HttpClient http, String registry, String repository, Optional<Credentials> credentials) {
@@ -69,12 +70,14 @@ final class Authenticator {
   }
 
   /**
-   * Answers a 401: remembers the challenge and, for bearer, fetches a token for {@code scope}.
+   * Answers a 401: remembers the challenge and, for bearer, fetches a token for {@code scope},
+   * unless another request fetched one since {@code sent} (the header the refused request
+   * carried) was current: parallel requests meeting the same challenge share one token.
    *
    * @throws RegistryAuthException when the registry wants credentials and none are known, or the
    *     token server refuses them
    */
-  void answer(Optional<String> wwwAuthenticate, String scope, String action) throws IOException {
+  void answer(Optional<String> wwwAuthenticate, String scope, String action, Optional<String> sent) throws IOException {
     Optional<Challenge> parsed = Challenge.parse(wwwAuthenticate);
     if (parsed.isEmpty() || !(parsed.get().bearer() || parsed.get().basic())) {
       throw new RegistryAuthException(registry, repository, action, describeCredentials());
@@ -86,7 +89,13 @@ final class Authenticator {
       }
       return;
     }
-    tokens.put(scope, fetchToken(parsed.get(), scope, action));
+    synchronized (fetching.computeIfAbsent(scope, k -> new Object())) {
+      Optional<String> now = header(scope);
+      if (now.isPresent() && !now.equals(sent)) {
+        return;
+      }
+      tokens.put(scope, fetchToken(parsed.get(), scope, action));
+    }
   }
 
   private Token fetchToken(Challenge c, String scope, String action) throws IOException {

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * dropped the session, a new one starts at 0.
  */
 public final class BlobPusher {
-  /** Chunks of 16 MiB: large enough to cost few round trips, small enough to buffer. */
+  /** Chunks of 16 MiB: large enough to cost few round trips; each streams from the store. */
   public static final int DEFAULT_CHUNK = 16 << 20;
 
   private static final int MAX_RESUMES = 5;
@@ -47,19 +47,14 @@ public final class BlobPusher {
     }
     long offset = 0;
     int resumes = 0;
-    InputStream source = opener.open(0);
-    try {
+    try (Cursor source = new Cursor(opener)) {
       while (offset < blob.size()) {
-        int len = (int) Math.min(chunkSize, blob.size() - offset);
-        byte[] chunk = source.readNBytes(len);
-        if (chunk.length != len) {
-          throw new IOException("blob " + blob.digest() + " ended at " + (offset + chunk.length) + " of " + blob.size() + " bytes");
-        }
+        long len = Math.min(chunkSize, blob.size() - offset);
         long start = offset;
         Map<String, String> headers = Map.of("Content-Type", "application/octet-stream", "Content-Range", start + "-" + (start + len - 1));
         Request patch =
             new Request("PATCH", location, headers, Optional.empty(), client.pushScope(), "push")
-                .withBody("PATCH", () -> HttpRequest.BodyPublishers.ofByteArray(chunk));
+                .withBody("PATCH", () -> HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> source.chunk(start, len)), len));
         HttpResponse<InputStream> r = trySend(patch);
         if (r != null && r.statusCode() == 202) {
           RegistryClient.discard(r);
@@ -77,11 +72,7 @@ public final class BlobPusher {
         UploadStatus status = statusOrRestart(location);
         location = status.location;
         offset = status.next;
-        source.close();
-        source = opener.open(offset);
       }
-    } finally {
-      source.close();
     }
     Request close =
         new Request("PUT", withDigest(location, blob), Map.of(), Optional.empty(), client.pushScope(), "push")
@@ -99,6 +90,72 @@ public final class BlobPusher {
   }
 
   private record UploadStatus(URI location, long next) {}
+
+  /**
+   * The blob read once, front to back, across its chunks, so no chunk is held in memory: each
+   * chunk's body is a view of the next {@code len} bytes. A chunk sent again (a retry, a resume at
+   * the registry's offset) finds the cursor elsewhere and reopens the blob at the chunk's start.
+   */
+  private static final class Cursor implements AutoCloseable {
+    private final BlobOpener opener;
+    private @Nullable InputStream in;
+    private long position;
+
+    Cursor(BlobOpener opener) {
+      this.opener = opener;
+    }
+
+    /** A view of the blob's bytes {@code start} to {@code start + len}; closing it keeps the blob open. */
+    synchronized InputStream chunk(long start, long len) {
+      try {
+        if (in == null || position != start) {
+          close();
+          in = opener.open(start);
+          position = start;
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return new InputStream() {
+        private long left = len;
+
+        @Override
+        public int read() throws IOException {
+          byte[] one = new byte[1];
+          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int n) throws IOException {
+          if (left == 0) {
+            return -1;
+          }
+          int got = Cursor.this.read(b, off, (int) Math.min(n, left));
+          if (got < 0) {
+            throw new IOException("blob ended at " + position + ", inside the chunk ending at " + (start + len));
+          }
+          left -= got;
+          return got;
+        }
+      };
+    }
+
+    private synchronized int read(byte[] b, int off, int n) throws IOException {
+      int got = java.util.Objects.requireNonNull(in).read(b, off, n);
+      if (got > 0) {
+        position += got;
+      }
+      return got;
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+      if (in != null) {
+        in.close();
+        in = null;
+      }
+    }
+  }
 
   /**
    * Where the session stands; a session the registry no longer knows is replaced by a new one at

@@ -103,6 +103,7 @@ public final class RegistryClient implements AutoCloseable {
     boolean answered = false;
     for (int attempt = 1; attempt <= backoff.attempts(); attempt++) {
       HttpResponse<InputStream> response;
+      Optional<String> sent = auth.header(request.scope());
       try {
         response = sendFollowing(request);
       } catch (InterruptedIOException e) {
@@ -117,7 +118,7 @@ public final class RegistryClient implements AutoCloseable {
       int status = response.statusCode();
       if (status == 401 && !answered) {
         discard(response);
-        auth.answer(response.headers().firstValue("WWW-Authenticate"), request.scope(), request.action());
+        auth.answer(response.headers().firstValue("WWW-Authenticate"), request.scope(), request.action(), sent);
         answered = true;
         attempt--; // answering the challenge is not a failed try
         continue;

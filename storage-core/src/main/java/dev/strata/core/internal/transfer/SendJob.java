@@ -31,7 +31,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One copy from the store to a destination: walk each stored image depth first, children before
- * parents, tag it, and commit the destination when every image is tagged.
+ * parents, tag it, and commit the destination when every image is tagged. A child manifest is
+ * asked for ({@link ImageDestination#has}) and put by digest when missing; the root is given once,
+ * to {@link ImageDestination#tag}, which stores it (a registry's one {@code PUT} by tag, as skopeo
+ * and containerd push).
  */
 public final class SendJob {
   private final ContentStore content;
@@ -54,8 +57,9 @@ public final class SendJob {
     try {
       for (Tagged image : images) {
         require(image.target(), "image " + image.tag());
-        byte[] bytes = send(image.target(), pool);
-        destination.tag(image.target(), bytes, image.tag());
+        byte[] bytes = sendChildren(image.target(), pool);
+        destination.tag(image.target(), bytes, image.tag()); // stores the root too: one PUT, by tag
+        copied.incrementAndGet();
       }
     } finally {
       pool.shutdownNow();
@@ -64,7 +68,19 @@ public final class SendJob {
     return new CopyResult(copied.get(), mounted.get(), present.get());
   }
 
-  private byte[] send(Descriptor d, ExecutorService pool) throws IOException {
+  /** Sends a child manifest after what it references, unless the destination has it. */
+  private void send(Descriptor d, ExecutorService pool) throws IOException {
+    byte[] bytes = sendChildren(d, pool);
+    if (destination.has(d)) {
+      present.incrementAndGet();
+    } else {
+      destination.putManifest(d, bytes);
+      copied.incrementAndGet();
+    }
+  }
+
+  /** Sends what {@code d} references (an index's manifests, a manifest's blobs); returns its bytes. */
+  private byte[] sendChildren(Descriptor d, ExecutorService pool) throws IOException {
     byte[] bytes = read(d);
     if (MediaTypes.isIndex(d.mediaType())) {
       ImageIndex index = ImageIndex.parse(bytes, d.mediaType(), d.digest().toString());
@@ -91,12 +107,6 @@ public final class SendJob {
       for (Future<?> f : work) {
         await(f);
       }
-    }
-    if (destination.has(d)) {
-      present.incrementAndGet();
-    } else {
-      destination.putManifest(d, bytes);
-      copied.incrementAndGet();
     }
     return bytes;
   }
