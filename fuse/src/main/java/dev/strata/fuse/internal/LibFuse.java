@@ -75,32 +75,68 @@ final class LibFuse {
   /** {@code struct statvfs} (glibc LP64): 112 bytes. */
   static final long STATVFS_SIZE = 112;
 
-  static final MethodHandle SESSION_NEW = fuse("fuse_session_new", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-  static final MethodHandle SESSION_MOUNT = fuse("fuse_session_mount", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-  /** The 3.2 form taking {@code clone_fd}: the default loop configuration (10 idle threads). */
-  static final MethodHandle SESSION_LOOP_MT = fuse("fuse_session_loop_mt_31", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-  static final MethodHandle SESSION_UNMOUNT = fuse("fuse_session_unmount", FunctionDescriptor.ofVoid(ADDRESS));
-  static final MethodHandle SESSION_DESTROY = fuse("fuse_session_destroy", FunctionDescriptor.ofVoid(ADDRESS));
-  static final MethodHandle REPLY_ERR = fuse("fuse_reply_err", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-  static final MethodHandle REPLY_NONE = fuse("fuse_reply_none", FunctionDescriptor.ofVoid(ADDRESS));
-  static final MethodHandle REPLY_ENTRY = fuse("fuse_reply_entry", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-  static final MethodHandle REPLY_ATTR = fuse("fuse_reply_attr", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_DOUBLE));
-  static final MethodHandle REPLY_READLINK = fuse("fuse_reply_readlink", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-  static final MethodHandle REPLY_OPEN = fuse("fuse_reply_open", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-  static final MethodHandle REPLY_BUF = fuse("fuse_reply_buf", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
-  static final MethodHandle REPLY_STATFS = fuse("fuse_reply_statfs", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-  static final MethodHandle REPLY_XATTR = fuse("fuse_reply_xattr", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-  static final MethodHandle REPLY_CREATE = fuse("fuse_reply_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-  static final MethodHandle REPLY_WRITE = fuse("fuse_reply_write", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-  /** {@code const struct fuse_ctx *fuse_req_ctx(req)}: uid, gid, pid, umask (4 bytes each). */
-  static final MethodHandle REQ_CTX = fuse("fuse_req_ctx", FunctionDescriptor.of(ADDRESS, ADDRESS));
-  static final MethodHandle ADD_DIRENTRY =
-      fuse("fuse_add_direntry", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
-  static final MethodHandle STATVFS =
-      LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("statvfs"), FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+  // Only the session's three calls are needed before the mount answers; every other function is
+  // linked on its first call (Downcall), so a start spins the FFM linker's classes for them alone.
+  // Descriptors are shared per C signature: the linker reuses one stub per descriptor.
+  private static final FunctionDescriptor INT_ADDR = FunctionDescriptor.of(JAVA_INT, ADDRESS);
+  private static final FunctionDescriptor INT_ADDR_ADDR = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
+  private static final FunctionDescriptor INT_ADDR_INT = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT);
+  private static final FunctionDescriptor INT_ADDR_LONG = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG);
+  private static final FunctionDescriptor VOID_ADDR = FunctionDescriptor.ofVoid(ADDRESS);
 
-  private static MethodHandle fuse(String name, FunctionDescriptor descriptor) {
-    return LINKER.downcallHandle(LIB.findOrThrow(name), descriptor);
+  static final Downcall SESSION_NEW = fuse("fuse_session_new", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+  static final Downcall SESSION_MOUNT = fuse("fuse_session_mount", INT_ADDR_ADDR);
+  /** The 3.2 form taking {@code clone_fd}: the default loop configuration (10 idle threads). */
+  static final Downcall SESSION_LOOP_MT = fuse("fuse_session_loop_mt_31", INT_ADDR_INT);
+  static final Downcall SESSION_UNMOUNT = fuse("fuse_session_unmount", VOID_ADDR);
+  static final Downcall SESSION_DESTROY = fuse("fuse_session_destroy", VOID_ADDR);
+  static final Downcall REPLY_ERR = fuse("fuse_reply_err", INT_ADDR_INT);
+  static final Downcall REPLY_NONE = fuse("fuse_reply_none", VOID_ADDR);
+  static final Downcall REPLY_ENTRY = fuse("fuse_reply_entry", INT_ADDR_ADDR);
+  static final Downcall REPLY_ATTR = fuse("fuse_reply_attr", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_DOUBLE));
+  static final Downcall REPLY_READLINK = fuse("fuse_reply_readlink", INT_ADDR_ADDR);
+  static final Downcall REPLY_OPEN = fuse("fuse_reply_open", INT_ADDR_ADDR);
+  static final Downcall REPLY_BUF = fuse("fuse_reply_buf", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+  static final Downcall REPLY_STATFS = fuse("fuse_reply_statfs", INT_ADDR_ADDR);
+  static final Downcall REPLY_XATTR = fuse("fuse_reply_xattr", INT_ADDR_LONG);
+  static final Downcall REPLY_CREATE = fuse("fuse_reply_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+  static final Downcall REPLY_WRITE = fuse("fuse_reply_write", INT_ADDR_LONG);
+  /** {@code const struct fuse_ctx *fuse_req_ctx(req)}: uid, gid, pid, umask (4 bytes each). */
+  static final Downcall REQ_CTX = fuse("fuse_req_ctx", FunctionDescriptor.of(ADDRESS, ADDRESS));
+  static final Downcall ADD_DIRENTRY =
+      fuse("fuse_add_direntry", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
+  static final Downcall STATVFS = new Downcall(LINKER.defaultLookup().findOrThrow("statvfs"), INT_ADDR_ADDR);
+
+  private static Downcall fuse(String name, FunctionDescriptor descriptor) {
+    return new Downcall(LIB.findOrThrow(name), descriptor);
+  }
+
+  /**
+   * A C function looked up at once and linked on its first call, as the {@code linux} module's
+   * {@code Libc.Function}: linking spins method-handle and stub classes the AOT cache cannot keep
+   * (docs/benchmarks.md, "Mount ready, profiled again"), so a mount server links only what it
+   * calls, and the replies after the mount answers. Two threads racing on the first call may
+   * both link; either handle is the same.
+   */
+  static final class Downcall {
+    private final MemorySegment symbol;
+    private final FunctionDescriptor descriptor;
+    private volatile @org.jspecify.annotations.Nullable MethodHandle handle;
+
+    private Downcall(MemorySegment symbol, FunctionDescriptor descriptor) {
+      this.symbol = symbol;
+      this.descriptor = descriptor;
+    }
+
+    /** The downcall handle, linked on the first call. */
+    MethodHandle handle() {
+      MethodHandle h = handle;
+      if (h == null) {
+        h = LINKER.downcallHandle(symbol, descriptor);
+        handle = h;
+      }
+      return h;
+    }
   }
 
   /** One entry of a readdir reply: its name (the bytes, no NUL), inode number and {@code st_mode}. */
@@ -122,13 +158,13 @@ final class LibFuse {
       st.set(JAVA_LONG, 8, e.ino()); // st_ino
       st.set(JAVA_INT, 24, e.mode()); // st_mode
       MemorySegment name = cString(e.name(), arena);
-      long need = (long) ADD_DIRENTRY.invokeExact(req, buf.asSlice(used), size - used, name, st, (long) i + 1);
+      long need = (long) ADD_DIRENTRY.handle().invokeExact(req, buf.asSlice(used), size - used, name, st, (long) i + 1);
       if (need > size - used) {
         break;
       }
       used += need;
     }
-    return (int) REPLY_BUF.invokeExact(req, buf, used);
+    return (int) REPLY_BUF.handle().invokeExact(req, buf, used);
   }
 
   /** {@code bytes} and a NUL in {@code arena}: a C string holding exactly those bytes. */
@@ -151,7 +187,7 @@ final class LibFuse {
   /** statvfs(3) of {@code path} into a new {@code struct statvfs} in {@code arena}; {@code null} when it fails. */
   static @org.jspecify.annotations.Nullable MemorySegment statvfs(String path, Arena arena) throws Throwable {
     MemorySegment st = arena.allocate(STATVFS_SIZE);
-    int rc = (int) STATVFS.invokeExact(arena.allocateFrom(path), st);
+    int rc = (int) STATVFS.handle().invokeExact(arena.allocateFrom(path), st);
     return rc == 0 ? st : null;
   }
 

@@ -49,20 +49,20 @@ public final class Session {
       args.set(JAVA_INT, 0, argv.size());
       args.set(ADDRESS, 8, vector);
       MemorySegment ops = table.apply(arena);
-      MemorySegment se = (MemorySegment) LibFuse.SESSION_NEW.invokeExact(args, ops, ops.byteSize(), MemorySegment.NULL);
+      MemorySegment se = (MemorySegment) LibFuse.SESSION_NEW.handle().invokeExact(args, ops, ops.byteSize(), MemorySegment.NULL);
       if (se.equals(MemorySegment.NULL)) {
         throw new IOException("libfuse refused the mount options " + mountOptions);
       }
       try {
-        int rc = (int) LibFuse.SESSION_MOUNT.invokeExact(se, arena.allocateFrom(mountpoint.toString()));
+        int rc = (int) LibFuse.SESSION_MOUNT.handle().invokeExact(se, arena.allocateFrom(mountpoint.toString()));
         if (rc != 0) {
           throw new IOException("FUSE mount on " + mountpoint + " failed");
         }
         onMounted.run();
-        rc = (int) LibFuse.SESSION_LOOP_MT.invokeExact(se, 0);
-        LibFuse.SESSION_UNMOUNT.invokeExact(se);
+        rc = (int) LibFuse.SESSION_LOOP_MT.handle().invokeExact(se, 0);
+        LibFuse.SESSION_UNMOUNT.handle().invokeExact(se);
       } finally {
-        LibFuse.SESSION_DESTROY.invokeExact(se);
+        LibFuse.SESSION_DESTROY.handle().invokeExact(se);
       }
     } catch (IOException | RuntimeException | Error e) {
       throw e;

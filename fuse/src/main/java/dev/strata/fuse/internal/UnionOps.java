@@ -113,7 +113,7 @@ final class UnionOps {
       } // else node ID 0: a negative entry the kernel keeps for entry_timeout
       param.set(JAVA_DOUBLE, 16 + LibFuse.STAT_SIZE, TIMEOUT_SECONDS);
       param.set(JAVA_DOUBLE, 24 + LibFuse.STAT_SIZE, TIMEOUT_SECONDS);
-      call(LibFuse.REPLY_ENTRY, req, param);
+      call(LibFuse.REPLY_ENTRY.handle(), req, param);
     } catch (Throwable t) {
       error(req, t);
     }
@@ -122,7 +122,7 @@ final class UnionOps {
   void forget(MemorySegment req, long ino, long nlookup) {
     // nodes stay known: a read-only union's entries are few and never change
     try {
-      LibFuse.REPLY_NONE.invokeExact(req);
+      LibFuse.REPLY_NONE.handle().invokeExact(req);
     } catch (Throwable t) {
       // nothing to reply to
     }
@@ -133,7 +133,7 @@ final class UnionOps {
       Entry e = node(ino);
       MemorySegment st = arena.allocate(LibFuse.STAT_SIZE);
       stat(st, 0, e, ino);
-      int rc = (int) LibFuse.REPLY_ATTR.invokeExact(req, st, TIMEOUT_SECONDS);
+      int rc = (int) LibFuse.REPLY_ATTR.handle().invokeExact(req, st, TIMEOUT_SECONDS);
     } catch (Throwable t) {
       error(req, t);
     }
@@ -145,7 +145,7 @@ final class UnionOps {
         error(req, EINVAL);
         return;
       }
-      call(LibFuse.REPLY_READLINK, req, LibFuse.cString(SurrogateEscape.encode(link.target()), arena));
+      call(LibFuse.REPLY_READLINK.handle(), req, LibFuse.cString(SurrogateEscape.encode(link.target()), arena));
     } catch (Throwable t) {
       error(req, t);
     }
@@ -166,7 +166,7 @@ final class UnionOps {
       files.put(fh, view.open(file));
       info.set(JAVA_LONG, LibFuse.FI_FH, fh);
       info.set(JAVA_INT, LibFuse.FI_BITS, info.get(JAVA_INT, LibFuse.FI_BITS) | LibFuse.FI_KEEP_CACHE);
-      call(LibFuse.REPLY_OPEN, req, info);
+      call(LibFuse.REPLY_OPEN.handle(), req, info);
     } catch (Throwable t) {
       error(req, t);
     }
@@ -186,7 +186,7 @@ final class UnionOps {
           break;
         }
       }
-      int rc = (int) LibFuse.REPLY_BUF.invokeExact(req, buf, (long) dst.position());
+      int rc = (int) LibFuse.REPLY_BUF.handle().invokeExact(req, buf, (long) dst.position());
     } catch (Throwable t) {
       error(req, t);
     }
@@ -216,7 +216,7 @@ final class UnionOps {
       info.set(JAVA_LONG, LibFuse.FI_FH, fh);
       info.set(JAVA_INT, LibFuse.FI_BITS,
           info.get(JAVA_INT, LibFuse.FI_BITS) | LibFuse.FI_KEEP_CACHE | LibFuse.FI_CACHE_READDIR);
-      call(LibFuse.REPLY_OPEN, req, info);
+      call(LibFuse.REPLY_OPEN.handle(), req, info);
     } catch (Throwable t) {
       error(req, t);
     }
@@ -252,7 +252,7 @@ final class UnionOps {
         error(req, EIO);
         return;
       }
-      call(LibFuse.REPLY_STATFS, req, st);
+      call(LibFuse.REPLY_STATFS.handle(), req, st);
     } catch (Throwable t) {
       error(req, t);
     }
@@ -288,13 +288,13 @@ final class UnionOps {
   /** The xattr protocol: size 0 asks for the length; a buffer too small is ERANGE. */
   private static void replySized(MemorySegment req, Arena arena, byte[] value, long size) throws Throwable {
     if (size == 0) {
-      int rc = (int) LibFuse.REPLY_XATTR.invokeExact(req, (long) value.length);
+      int rc = (int) LibFuse.REPLY_XATTR.handle().invokeExact(req, (long) value.length);
     } else if (size < value.length) {
       error(req, ERANGE);
     } else {
       MemorySegment buf = arena.allocate(Math.max(value.length, 1));
       MemorySegment.copy(value, 0, buf, JAVA_BYTE, 0, value.length);
-      int rc = (int) LibFuse.REPLY_BUF.invokeExact(req, buf, (long) value.length);
+      int rc = (int) LibFuse.REPLY_BUF.handle().invokeExact(req, buf, (long) value.length);
     }
   }
 
@@ -352,7 +352,7 @@ final class UnionOps {
 
   private static void error(MemorySegment req, int errno) {
     try {
-      int rc = (int) LibFuse.REPLY_ERR.invokeExact(req, errno);
+      int rc = (int) LibFuse.REPLY_ERR.handle().invokeExact(req, errno);
     } catch (Throwable t) {
       // the request is gone (the kernel aborted it); nothing else to do
     }

@@ -229,7 +229,7 @@ final class WritableOps {
   private void entry(MemorySegment req, Arena arena, String path) throws Throwable {
     MemorySegment param = arena.allocate(LibFuse.ENTRY_SIZE);
     fillEntry(param, path);
-    int rc = (int) LibFuse.REPLY_ENTRY.invokeExact(req, param);
+    int rc = (int) LibFuse.REPLY_ENTRY.handle().invokeExact(req, param);
   }
 
   private void fillEntry(MemorySegment param, String path) throws IOException {
@@ -243,7 +243,7 @@ final class WritableOps {
   private void attr(MemorySegment req, Arena arena, String path) throws Throwable {
     MemorySegment st = arena.allocate(LibFuse.STAT_SIZE);
     stat(st, 0, found(path));
-    int rc = (int) LibFuse.REPLY_ATTR.invokeExact(req, st, TIMEOUT_SECONDS);
+    int rc = (int) LibFuse.REPLY_ATTR.handle().invokeExact(req, st, TIMEOUT_SECONDS);
   }
 
   /** Fills a {@code struct stat}; a merged directory has one link, as kernel overlayfs reports it. */
@@ -269,7 +269,7 @@ final class WritableOps {
 
   private static void error(MemorySegment req, int errno) {
     try {
-      int rc = (int) LibFuse.REPLY_ERR.invokeExact(req, errno);
+      int rc = (int) LibFuse.REPLY_ERR.handle().invokeExact(req, errno);
     } catch (Throwable t) {
       // the request is gone; nothing else to do
     }
@@ -287,7 +287,7 @@ final class WritableOps {
       }
       if (f.isEmpty()) {
         MemorySegment param = arena.allocate(LibFuse.ENTRY_SIZE); // node ID 0: a negative entry
-        int rc = (int) LibFuse.REPLY_ENTRY.invokeExact(req, param);
+        int rc = (int) LibFuse.REPLY_ENTRY.handle().invokeExact(req, param);
         return;
       }
       entry(req, arena, path);
@@ -296,7 +296,7 @@ final class WritableOps {
 
   void forget(MemorySegment req, long ino, long nlookup) {
     try {
-      LibFuse.REPLY_NONE.invokeExact(req); // node IDs stay: a path keeps its ID for the mount's life
+      LibFuse.REPLY_NONE.handle().invokeExact(req); // node IDs stay: a path keeps its ID for the mount's life
     } catch (Throwable t) {
       // nothing to reply to
     }
@@ -311,7 +311,7 @@ final class WritableOps {
       Found f = found(path(ino));
       String host = union.host(f.layers().getFirst(), f.path());
       String target = Posix.readlinkat(Fd.CWD, host, host);
-      int rc = (int) LibFuse.REPLY_READLINK.invokeExact(req, arena.allocateFrom(target, StandardCharsets.ISO_8859_1));
+      int rc = (int) LibFuse.REPLY_READLINK.handle().invokeExact(req, arena.allocateFrom(target, StandardCharsets.ISO_8859_1));
     });
   }
 
@@ -332,7 +332,7 @@ final class WritableOps {
       long fh = nextHandle.getAndIncrement();
       files.put(fh, fd);
       info.set(JAVA_LONG, LibFuse.FI_FH, fh);
-      int rc = (int) LibFuse.REPLY_OPEN.invokeExact(req, info);
+      int rc = (int) LibFuse.REPLY_OPEN.handle().invokeExact(req, info);
     });
   }
 
@@ -348,14 +348,14 @@ final class WritableOps {
         }
         done += n;
       }
-      int rc = (int) LibFuse.REPLY_BUF.invokeExact(req, buf, done);
+      int rc = (int) LibFuse.REPLY_BUF.handle().invokeExact(req, buf, done);
     });
   }
 
   void write(MemorySegment req, long ino, MemorySegment buf, long size, long offset, MemorySegment fi) {
     reply(req, arena -> {
       Posix.writeFully(handle(fi), buf.reinterpret(size), size, offset, "write");
-      int rc = (int) LibFuse.REPLY_WRITE.invokeExact(req, size);
+      int rc = (int) LibFuse.REPLY_WRITE.handle().invokeExact(req, size);
     });
   }
 
@@ -404,7 +404,7 @@ final class WritableOps {
       long fh = nextHandle.getAndIncrement();
       dirs.put(fh, listed);
       info.set(JAVA_LONG, LibFuse.FI_FH, fh);
-      int rc = (int) LibFuse.REPLY_OPEN.invokeExact(req, info);
+      int rc = (int) LibFuse.REPLY_OPEN.handle().invokeExact(req, info);
     });
   }
 
@@ -432,7 +432,7 @@ final class WritableOps {
       if (st == null) {
         throw new LinuxException(Errno.EIO, "statvfs", statfsOf.toString());
       }
-      int rc = (int) LibFuse.REPLY_STATFS.invokeExact(req, st);
+      int rc = (int) LibFuse.REPLY_STATFS.handle().invokeExact(req, st);
     });
   }
 
@@ -470,13 +470,13 @@ final class WritableOps {
 
   private static void replySized(MemorySegment req, Arena arena, byte[] value, long size) throws Throwable {
     if (size == 0) {
-      int rc = (int) LibFuse.REPLY_XATTR.invokeExact(req, (long) value.length);
+      int rc = (int) LibFuse.REPLY_XATTR.handle().invokeExact(req, (long) value.length);
     } else if (size < value.length) {
       throw new LinuxException(Errno.ERANGE, "xattr", "");
     } else {
       MemorySegment buf = arena.allocate(Math.max(value.length, 1));
       MemorySegment.copy(value, 0, buf, JAVA_BYTE, 0, value.length);
-      int rc = (int) LibFuse.REPLY_BUF.invokeExact(req, buf, (long) value.length);
+      int rc = (int) LibFuse.REPLY_BUF.handle().invokeExact(req, buf, (long) value.length);
     }
   }
 
@@ -591,7 +591,7 @@ final class WritableOps {
           try {
             boolean inheritGid = (Posix.lstatat(dir, "", upperParent).mode() & S_ISGID) != 0;
             if (root) {
-              MemorySegment ctx = ((MemorySegment) LibFuse.REQ_CTX.invokeExact(req)).reinterpret(16);
+              MemorySegment ctx = ((MemorySegment) LibFuse.REQ_CTX.handle().invokeExact(req)).reinterpret(16);
               Posix.lchownat(dir, leaf, ctx.get(JAVA_INT, 0), inheritGid ? -1 : ctx.get(JAVA_INT, 4), path);
             }
             if ((mode & Posix.S_IFMT) != Posix.S_IFLNK) {
@@ -619,7 +619,7 @@ final class WritableOps {
       fi.set(JAVA_LONG, LibFuse.FI_FH, fh);
       MemorySegment param = arena.allocate(LibFuse.ENTRY_SIZE);
       fillEntry(param, path);
-      int rc = (int) LibFuse.REPLY_CREATE.invokeExact(req, param, fi);
+      int rc = (int) LibFuse.REPLY_CREATE.handle().invokeExact(req, param, fi);
     });
   }
 
