@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 class StatCacheTest {
   @TempDir Path dir;
 
-  private static final Clock CLOCK = Clock.systemUTC();
+  /** A minute ahead, so with no racy window a file just written is remembered. */
+  private static final Clock CLOCK = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1));
   private static final String FAKE = "sha256:" + "0".repeat(64);
 
   @Test
