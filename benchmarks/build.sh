@@ -5,7 +5,8 @@
 #
 #   benchmarks/build.sh [ROUNDS]          (as root; needs buildah, runc, umoci, GNU time)
 #   STRATA=/path/to/bin/strata ...    runs another launcher (a copy of bin/ and the jar, say)
-#   BUILDAH_DRIVERS=overlay ...         only these storage drivers (default: vfs overlay)
+#   BUILDAH_DRIVERS=overlay ...         only these storage drivers (default: vfs overlay; "": none)
+#   STRATA_BEFORE=/other/bin/strata ...   also times that launcher each round (strata-before-*)
 #   JAVA_TOOL_OPTIONS=-XX:StartFlightRecording=filename=/tmp/b.jfr,settings=profile ...  profiles
 #
 # Every round gets fresh stores: a strata --root and a buildah --root/--runroot (so buildah starts
@@ -106,7 +107,13 @@ for r in $(seq 1 "$rounds"); do
   timed strata-cold "$strata" --root "$work/s" build --network none -t app "$ctx"
   timed strata-cached "$strata" --root "$work/s" build --network none -t app "$ctx"
   rm -rf "$work/s"
-  for driver in ${BUILDAH_DRIVERS:-vfs overlay}; do
+  if [[ -n "${STRATA_BEFORE:-}" ]]; then
+    strata_store
+    timed strata-before-cold "$STRATA_BEFORE" --root "$work/s" build --network none -t app "$ctx"
+    timed strata-before-cached "$STRATA_BEFORE" --root "$work/s" build --network none -t app "$ctx"
+    rm -rf "$work/s"
+  fi
+  for driver in ${BUILDAH_DRIVERS-vfs overlay}; do
     buildah_store "$driver"
     timed "buildah-$driver" buildah --root "$work/b/root" --runroot "$work/b/run" --storage-driver "$driver" \
       build -q --isolation oci --runtime runc --network none --layers -t app "$ctx"
@@ -121,7 +128,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 echo
 echo "| case | wall (median of $rounds, s) | user + system (median, s) | all walls (s) |"
 echo "| --- | ---: | ---: | --- |"
-for name in strata-cold strata-cached buildah-vfs buildah-vfs-cached buildah-overlay buildah-overlay-cached; do
+for name in strata-cold strata-cached strata-before-cold strata-before-cached buildah-vfs buildah-vfs-cached buildah-overlay buildah-overlay-cached; do
   [[ -f "$work/times/$name" ]] || continue
   wall="$(cut -d' ' -f1 "$work/times/$name" | median)"
   cpu="$(awk '{print $2+$3}' "$work/times/$name" | median)"

@@ -136,6 +136,44 @@ class BuildahInteropTest {
   }
 
   @Test
+  void addOfATarWithWhiteoutNamedMembers_skipsThemAsBuildahDoes() throws IOException {
+    Path src = Files.createDirectories(dir.resolve("wh-src"));
+    Files.createDirectories(src.resolve("d"));
+    Files.writeString(src.resolve("x"), "x\n");
+    Files.writeString(src.resolve(".wh.b"), "");
+    Files.writeString(src.resolve("d/.wh..wh..opq"), "");
+    Files.writeString(src.resolve("d/y"), "y\n");
+    Command.run(dir, "tar", "-C", src.toString(), "-cf", fx.context.resolve("wh.tar").toString(), "x", ".wh.b", "d");
+    Files.writeString(fx.context.resolve("b"), "b\n");
+    fx.dockerfile("""
+        FROM tiny
+        COPY b /opt/b
+        RUN mkdir -p /opt/d && echo z > /opt/d/z
+        ADD wh.tar /opt/
+        """);
+    fx.build(o -> o.withTags(List.of("wh")));
+    buildah("build", "-q", "--network", "none", "-t", "wh", fx.context.toString());
+    Path strataTree = strataTree("wh");
+    assertThat(strataTree.resolve("opt/b")).hasContent("b");
+    assertThat(strataTree.resolve("opt/d/z")).hasContent("z");
+    assertThat(strataTree.resolve("opt/.wh.b")).doesNotExist();
+    // buildah's image of this build cannot be pushed (its layer lists the .wh.b it never stored),
+    // so its tree is read from a container's mount
+    String container = buildah("from", "-q", "wh").strip();
+    Path mounted = Path.of(buildah("mount", container).strip());
+    try {
+      Path buildahTree = Files.createDirectories(dir.resolve("buildah-wh"));
+      Command.run(dir, "cp", "-a", mounted + "/.", buildahTree.toString());
+      removeBuildahMountPoints(buildahTree);
+      // the root's own mode is the unpacker's (umoci: 0755, buildah's vfs mount: 0555), no layer's
+      Files.setPosixFilePermissions(buildahTree, Files.getPosixFilePermissions(strataTree));
+      assertThat(FileTree.differences(FileTree.scan(buildahTree), FileTree.scan(strataTree), ASPECTS)).isEmpty();
+    } finally {
+      buildah("umount", container);
+    }
+  }
+
+  @Test
   void copyWithDockerignoreChownAndChmod_givesBuildahsTree() throws IOException {
     Files.writeString(fx.context.resolve(".dockerignore"), "*.log\n!keep.log\n");
     Files.writeString(fx.context.resolve("drop.log"), "no");
@@ -165,6 +203,11 @@ class BuildahInteropTest {
     Path bundle = dir.resolve("buildah-bundle");
     Command.run(dir, "umoci", "unpack", "--image", layout + ":" + name, bundle.toString());
     Path rootfs = bundle.resolve("rootfs");
+    removeBuildahMountPoints(rootfs);
+    return rootfs;
+  }
+
+  private static void removeBuildahMountPoints(Path rootfs) throws IOException {
     for (String mountPoint : BUILDAH_MOUNT_POINTS) {
       Path p = rootfs.resolve(mountPoint);
       if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -173,7 +216,6 @@ class BuildahInteropTest {
         Files.deleteIfExists(p);
       }
     }
-    return rootfs;
   }
 
   private JsonNode buildahConfig(String name) throws IOException {

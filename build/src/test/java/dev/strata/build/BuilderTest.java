@@ -116,6 +116,19 @@ class BuilderTest {
   }
 
   @Test
+  void aContextFileRewrittenWithItsSizeAndMtimeKept_rebuildsTheCopy() throws IOException {
+    java.nio.file.Path one = java.nio.file.Files.writeString(fx.context.resolve("one.txt"), "1");
+    java.nio.file.attribute.FileTime mtime = java.nio.file.Files.getLastModifiedTime(one);
+    fx.dockerfile("FROM tiny\nRUN echo a > /a\nCOPY one.txt /one.txt\n");
+    BuildResult first = fx.build(o -> o);
+    java.nio.file.Files.writeString(one, "2");
+    java.nio.file.Files.setLastModifiedTime(one, mtime);
+    BuildResult second = fx.build(o -> o);
+    assertThat(second.cached()).isEqualTo(1); // RUN a; the COPY sees the new byte
+    assertThat(second.manifest()).isNotEqualTo(first.manifest());
+  }
+
+  @Test
   void onbuildTriggers_areRecorded_andRunInTheChildBuild() throws IOException {
     fx.dockerfile("FROM tiny\nONBUILD RUN echo triggered > /trig\n");
     BuildResult parent = fx.build(o -> o.withTags(List.of("parent")));

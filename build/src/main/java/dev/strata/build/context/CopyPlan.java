@@ -3,10 +3,7 @@ package dev.strata.build.context;
 import dev.strata.core.digest.Digest;
 import dev.strata.core.digest.DigestAlgorithm;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
@@ -33,17 +30,27 @@ public record CopyPlan(List<CopyEntry> entries) {
    * @throws IOException if a source file cannot be read
    */
   public Digest digest() throws IOException {
+    return digest(StatCache.none());
+  }
+
+  /**
+   * {@link #digest()}, taking the files' content digests from {@code files}, which reads only the
+   * files whose stat changed since it last hashed them.
+   *
+   * @throws IOException if a source file cannot be read
+   */
+  public Digest digest(StatCache files) throws IOException {
     MessageDigest md = sha256();
     for (CopyEntry entry : entries) {
       String fields =
           switch (entry) {
             case CopyEntry.Directory d -> "dir " + d.mode() + " " + d.onlyIfMissing();
-            case CopyEntry.File f -> "file " + f.mode() + " " + f.size() + " " + contentDigest(f.source());
+            case CopyEntry.File f -> "file " + f.mode() + " " + f.size() + " " + files.digest(f.source());
             case CopyEntry.Inline i -> "inline " + i.mode() + " " + Digest.sha256(i.bytes());
             case CopyEntry.Symlink s -> "symlink " + s.target();
             case CopyEntry.Extract x ->
                 "extract " + x.compression() + " " + x.chown() + " " + x.mode().map(String::valueOf).orElse("-")
-                    + " " + contentDigest(x.source());
+                    + " " + files.digest(x.source());
             case CopyEntry.Download d ->
                 "download " + d.mode() + " " + d.url() + " " + d.checksum().orElse("-");
           };
@@ -62,17 +69,6 @@ public record CopyPlan(List<CopyEntry> entries) {
   /** The entry at {@code destination}, the last one when several are. */
   public Optional<CopyEntry> entry(String destination) {
     return entries.reversed().stream().filter(e -> e.destination().equals(destination)).findFirst();
-  }
-
-  private static String contentDigest(Path file) throws IOException {
-    MessageDigest md = sha256();
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[64 * 1024];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        md.update(buffer, 0, n);
-      }
-    }
-    return Digest.of(DigestAlgorithm.SHA256, md.digest()).toString();
   }
 
   private static MessageDigest sha256() {

@@ -2,6 +2,7 @@ package dev.strata.build.exec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.build.context.StatCache;
 import dev.strata.core.Storage;
 import dev.strata.core.content.ContentInfo;
 import dev.strata.core.content.ContentWriter;
@@ -17,7 +18,11 @@ import dev.strata.snapshot.SnapshotKind;
 import dev.strata.snapshot.Snapshotter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +43,22 @@ import java.util.Optional;
  *   <li>So an entry lives while an image built with it does, and the next collection takes it
  *       (with its snapshot) otherwise; {@link #prune} drops every entry and those edges at once.
  * </ul>
+ *
+ * <h2>The context's stat cache</h2>
+ *
+ * <p>The content digests of the context's files ({@link StatCache}) are one more blob per context
+ * directory, labelled {@link #CONTEXT_LABEL} = the sha256 of the directory's absolute path; the
+ * config of an image the build writes has the edge {@code strata.gc.ref.content.build.context} to
+ * it, so it lives as the entries do, and {@link #prune} deletes it with them.
  */
 public final class BuildCache {
   /** The label holding an entry's key (the step key's hex). */
   public static final String KEY_LABEL = "strata.build.cache";
+  /** The label of a context's stat cache blob: the sha256 hex of the context's absolute path. */
+  public static final String CONTEXT_LABEL = "strata.build.context";
+  /** The edge from an image's config to the stat cache of its build's context. */
+  static final String CONTEXT_EDGE = GcLabels.CONTENT_PREFIX + "build.context";
+
   /** The edges from an image's config to the cache entries its build used. */
   public static final String IMAGE_LABEL_PREFIX = GcLabels.CONTENT_PREFIX + "build.";
 
@@ -141,6 +158,52 @@ public final class BuildCache {
     return new Entry(digest, history, layer);
   }
 
+  /**
+   * The stat cache of {@code context} stored by an earlier build (the newest, put on {@code
+   * work}'s lease), else an empty one, and the digest of the blob it came from.
+   */
+  ContextFiles loadContextFiles(Path context, LeasedWork work) throws IOException {
+    String label = contextLabel(context);
+    List<ContentInfo> found = new ArrayList<>(storage.content().list(LabelFilter.labelEquals(CONTEXT_LABEL, label)));
+    found.sort(Comparator.comparing(ContentInfo::createdAt).reversed());
+    for (ContentInfo info : found) {
+      work.protect(LeaseResource.content(info.digest()));
+      try (InputStream in = storage.content().open(info.digest(), ReadOption.VERIFY)) {
+        return new ContextFiles(context, StatCache.read(in, Clock.systemUTC(), StatCache.RACY_WINDOW), Optional.of(info.digest()));
+      } catch (NotFoundException e) {
+        // collected since the listing
+      }
+    }
+    return new ContextFiles(context, StatCache.empty(Clock.systemUTC(), StatCache.RACY_WINDOW), Optional.empty());
+  }
+
+  /**
+   * The blob holding what {@code files} knows now: the one it was read from when nothing changed,
+   * else a new one on {@code work}'s lease.
+   */
+  Optional<Digest> storeContextFiles(ContextFiles files, LeasedWork work) throws IOException {
+    if (!files.hashes().changed()) {
+      return files.blob();
+    }
+    byte[] bytes = files.hashes().write();
+    Digest digest = Digest.sha256(bytes);
+    work.protect(LeaseResource.content(digest));
+    if (!storage.content().exists(digest)) {
+      try (ContentWriter writer = work.writer(work.leaseId() + "-context-" + digest.encoded())) {
+        writer.write(bytes, 0, bytes.length);
+        writer.commit(bytes.length, digest, Map.of(CONTEXT_LABEL, contextLabel(files.context())));
+      }
+    }
+    return Optional.of(digest);
+  }
+
+  /** A context's stat cache as one build uses it, with the blob it was read from. */
+  record ContextFiles(Path context, StatCache hashes, Optional<Digest> blob) {}
+
+  private static String contextLabel(Path context) {
+    return Digest.sha256(context.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8)).encoded();
+  }
+
   /** The labels that tie an image's config to the entries {@code used}. */
   static Map<String, String> imageLabels(List<Entry> used) {
     Map<String, String> labels = new HashMap<>();
@@ -152,7 +215,7 @@ public final class BuildCache {
 
   /**
    * Drops the whole cache of {@code storage}: the edges from image configs to entries, then the
-   * entries. Layers and snapshots that nothing else uses go with the next collection.
+   * entries and the contexts' stat caches. Layers and snapshots that nothing else uses go with the next collection.
    *
    * @return the entries deleted
    */
@@ -164,7 +227,9 @@ public final class BuildCache {
       }
     }
     List<Digest> deleted = new ArrayList<>();
-    for (ContentInfo info : storage.content().list(LabelFilter.hasLabel(KEY_LABEL))) {
+    List<ContentInfo> blobs = new ArrayList<>(storage.content().list(LabelFilter.hasLabel(KEY_LABEL)));
+    blobs.addAll(storage.content().list(LabelFilter.hasLabel(CONTEXT_LABEL)));
+    for (ContentInfo info : blobs) {
       try {
         storage.content().delete(info.digest());
         deleted.add(info.digest());

@@ -84,7 +84,7 @@ final class CopySteps {
         plan = sources.plan(CopyRequest.of(expanded, cwd, p -> false, UserDatabase.EMPTY));
       }
       plan = Downloads.fetch(plan, () -> session.newPath("download"), session.now());
-      Digest digest = plan.digest();
+      Digest digest = from.isPresent() ? plan.digest() : plan.digest(session.contextFiles().hashes());
       String kind = spec.sources().size() + spec.heredocs().size() > 1 ? "multi" : copiesADirectory(plan) ? "dir" : "file";
       String createdBy = NOP + expanded.keyword() + " " + kind + ":" + digest.encoded() + " in " + spec.destination() + " ";
       CopyPlan written = plan;

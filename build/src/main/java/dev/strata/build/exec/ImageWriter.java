@@ -38,6 +38,10 @@ public final class ImageWriter {
     byte[] configBytes = ImageState.JSON.writeValueAsBytes(doc);
 
     Map<String, String> configLabels = new HashMap<>(BuildCache.imageLabels(session.used));
+    if (session.contextFilesLoaded()) {
+      session.cache.storeContextFiles(session.contextFiles(), session.work)
+          .ifPresent(d -> configLabels.put(BuildCache.CONTEXT_EDGE, d.toString()));
+    }
     state.top().ifPresent(top -> configLabels.put(GcLabels.SNAPSHOT_PREFIX + session.snapshotter.name(), top));
     Descriptor config = put(session, configBytes, MediaTypes.OCI_CONFIG, configLabels);
 

@@ -8,6 +8,7 @@ import dev.strata.core.Storage;
 import dev.strata.core.lease.LeasedWork;
 import dev.strata.overlay.changeset.DiffOptions;
 import dev.strata.snapshot.Snapshotter;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ public final class Session {
   int step;
   int cached;
   private int dirs;
+  private BuildCache.ContextFiles contextFiles;
 
   /**
    * A session of {@code total} steps, pulling missing base images with {@code puller} when
@@ -68,6 +70,19 @@ public final class Session {
   /** The time history entries and the config record: the source date epoch, or now. */
   Instant now() {
     return options.sourceDateEpoch().orElse(storage.config().clock().instant());
+  }
+
+  /** The stat cache of the build context, read from the store on the first COPY that needs it. */
+  BuildCache.ContextFiles contextFiles() throws IOException {
+    if (contextFiles == null) {
+      contextFiles = cache.loadContextFiles(options.context(), work);
+    }
+    return contextFiles;
+  }
+
+  /** Whether a step has read the context's stat cache. */
+  boolean contextFilesLoaded() {
+    return contextFiles != null;
   }
 
   /** The cache entries this build used or made, in order. */
