@@ -1,9 +1,11 @@
 package dev.strata.build.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.build.context.CopyEntry;
 import dev.strata.build.context.Owner;
+import dev.strata.overlay.changeset.UnsafeEntryException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,12 +51,36 @@ class ArchiveExtractorTest {
   }
 
   @Test
-  void whiteoutNames_areThoseWhoseLastComponentStartsWithDotWhDot() {
-    assertThat(ArchiveExtractor.isWhiteoutName(".wh.b")).isTrue();
-    assertThat(ArchiveExtractor.isWhiteoutName("d/.wh..wh..opq")).isTrue();
-    assertThat(ArchiveExtractor.isWhiteoutName("./d/.wh.dir/")).isTrue();
-    assertThat(ArchiveExtractor.isWhiteoutName(".wh.dir/inside")).isFalse();
-    assertThat(ArchiveExtractor.isWhiteoutName("d/x.wh.b")).isFalse();
+  void whiteoutNames_areThoseWhoseLastComponentStartsWithDotWhDot() throws IOException {
+    Path root = Files.createDirectories(dir.resolve("names"));
+    Path tar = dir.resolve("names.tar.gz");
+    try (TarArchiveOutputStream out = new TarArchiveOutputStream(new GZIPOutputStream(Files.newOutputStream(tar)))) {
+      file(out, ".wh.b", "");
+      file(out, "d/.wh..wh..opq", "");
+      out.putArchiveEntry(new TarArchiveEntry("./d/.wh.dir/", TarArchiveEntry.LF_DIR));
+      out.closeArchiveEntry();
+      file(out, "d/x.wh.b", "kept");
+    }
+
+    ArchiveExtractor.extract(root, new CopyEntry.Extract("/", tar, CopyEntry.Compression.GZIP, Owner.ROOT, false, Optional.empty()));
+
+    assertThat(root.resolve(".wh.b")).doesNotExist();
+    assertThat(root.resolve("d/.wh..wh..opq")).doesNotExist();
+    assertThat(root.resolve("d/.wh.dir")).doesNotExist();
+    assertThat(root.resolve("d/x.wh.b")).hasContent("kept");
+  }
+
+  @Test
+  void aMemberBelowADirectoryWithAWhiteoutName_isRefused() throws IOException {
+    Path tar = dir.resolve("inside.tar.gz");
+    try (TarArchiveOutputStream out = new TarArchiveOutputStream(new GZIPOutputStream(Files.newOutputStream(tar)))) {
+      file(out, ".wh.dir/inside", "x");
+    }
+
+    assertThatThrownBy(() -> ArchiveExtractor.extract(Files.createDirectories(dir.resolve("inside")),
+            new CopyEntry.Extract("/", tar, CopyEntry.Compression.GZIP, Owner.ROOT, false, Optional.empty())))
+        .isInstanceOf(UnsafeEntryException.class)
+        .hasMessageContaining(".wh.dir/inside");
   }
 
   private static void file(TarArchiveOutputStream out, String name, String text) throws IOException {

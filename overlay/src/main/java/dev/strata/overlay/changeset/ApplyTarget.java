@@ -11,5 +11,11 @@ public enum ApplyTarget {
    * An overlayfs upper directory: {@code .wh.NAME} becomes a character device 0/0 named NAME,
    * {@code .wh..wh..opq} becomes the opaque xattr on its directory.
    */
-  OVERLAY_UPPER
+  OVERLAY_UPPER,
+  /**
+   * A plain tree filled from an archive that is not a layer (a Dockerfile's {@code ADD} of a local
+   * tar): members whose name starts with {@code .wh.} are skipped, neither applied as whiteouts nor
+   * extracted, as buildah's ADD does.
+   */
+  ARCHIVE
 }

@@ -6,6 +6,7 @@ import dev.strata.linux.Posix;
 import dev.strata.linux.Statx;
 import dev.strata.overlay.Whiteouts;
 import dev.strata.overlay.changeset.ApplyOptions;
+import dev.strata.overlay.changeset.ApplyTarget;
 import dev.strata.overlay.changeset.ApplyResult;
 import dev.strata.overlay.changeset.LayerApplier;
 import dev.strata.overlay.changeset.Ownership;
@@ -52,7 +53,7 @@ public final class TreeApplier implements LayerApplier {
       WhiteoutApplier whiteouts = new WhiteoutApplier(tree, format);
       Session session;
       try (ParentCache parents = new ParentCache(tree)) {
-        session = new Session(tree, parents, writer, whiteouts, attributes, directories, counts);
+        session = new Session(tree, parents, writer, whiteouts, options.target() == ApplyTarget.ARCHIVE, attributes, directories, counts);
         TarReader reader = new TarReader(stream);
         Optional<TarEntry> next;
         while ((next = reader.next()).isPresent()) {
@@ -89,6 +90,7 @@ public final class TreeApplier implements LayerApplier {
       ParentCache parents,
       EntryWriter writer,
       WhiteoutApplier whiteouts,
+      boolean skipsWhiteouts,
       Attributes attributes,
       DeferredDirectories directories,
       Counts counts) {
@@ -109,6 +111,10 @@ public final class TreeApplier implements LayerApplier {
         }
         String base = path.base();
         if (base.startsWith(Whiteouts.PREFIX)) {
+          if (skipsWhiteouts) {
+            counts.skipped++; // an archive, not a layer: such a member means nothing
+            return;
+          }
           try (Fd parent = tree.openWhiteoutParent(path.parentParts(), entry)) {
             if (parent == null) {
               counts.skipped++; // below a non-directory: it can name nothing (see openWhiteoutParent)
